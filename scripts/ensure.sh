@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# ensure.sh TOOL... — install each named tool when it is missing, saying what
+# is installed and how. Idempotent; safe to call from every make target.
+set -euo pipefail
+export PATH="$HOME/.cargo/bin:/usr/local/go/bin:$PATH"
+
+apt_updated=
+apt_install() {
+  if [ -z "$apt_updated" ]; then
+    echo "ensure: apt-get update" >&2
+    apt-get update -qq >&2
+    apt_updated=1
+  fi
+  echo "ensure: installing Debian packages: $*" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+for tool in "$@"; do
+  case "$tool" in
+    rust)
+      command -v cargo >/dev/null || { echo "ensure: cargo is required (rustup)" >&2; exit 1; }
+      rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || { echo "ensure: installing rustfmt" >&2; rustup component add rustfmt >&2; }
+      rustup component list --installed 2>/dev/null | grep -q '^clippy' || { echo "ensure: installing clippy" >&2; rustup component add clippy >&2; }
+      ;;
+    cbindgen)
+      want=0.29.4
+      if ! cbindgen --version 2>/dev/null | grep -q " $want\$"; then
+        echo "ensure: installing cbindgen $want (cargo install --locked)" >&2
+        cargo install --locked --quiet cbindgen --version "$want" >&2
+      fi
+      ;;
+    valgrind) command -v valgrind >/dev/null || apt_install valgrind ;;
+    pkg-config) command -v pkg-config >/dev/null || apt_install pkg-config ;;
+    cc) command -v cc >/dev/null || apt_install build-essential ;;
+    go) command -v go >/dev/null || apt_install golang-go ;;
+    node) command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm ;;
+    bazel) command -v bazel >/dev/null && dpkg -s bazel-bootstrap-source >/dev/null 2>&1 || apt_install bazel-bootstrap bazel-bootstrap-source ;;
+    nix) command -v nix >/dev/null || apt_install nix-bin ;;
+    moto)
+      if ! command -v moto_server >/dev/null; then
+        echo "ensure: installing moto[server] (pip) for the local S3-compatible test server" >&2
+        python3 -m pip install --quiet 'moto[server]' >&2
+      fi
+      ;;
+    *) echo "ensure: unknown tool $tool" >&2; exit 2 ;;
+  esac
+done
