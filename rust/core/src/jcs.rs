@@ -1,0 +1,165 @@
+//! RFC 8785 (JSON Canonicalization Scheme) serialization of validated values:
+//! members sorted by UTF-16 code units, ECMAScript number formatting, minimal
+//! string escaping, no whitespace.
+
+use std::cmp::Ordering;
+use std::fmt::Write;
+
+use crate::value::Value;
+
+pub(crate) fn write_value(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(n) => write_number(out, *n),
+        Value::String(s) => write_string(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(members) => {
+            let mut sorted: Vec<&(String, Value)> = members.iter().collect();
+            sorted.sort_by(|a, b| utf16_cmp(&a.0, &b.0));
+            write_members(out, sorted.into_iter().map(|(k, v)| (k.as_str(), v)));
+        }
+    }
+}
+
+/// Writes an object whose members are already in canonical order.
+pub(crate) fn write_members<'a>(out: &mut String, members: impl Iterator<Item = (&'a str, &'a Value)>) {
+    out.push('{');
+    for (i, (name, value)) in members.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(out, name);
+        out.push(':');
+        write_value(out, value);
+    }
+    out.push('}');
+}
+
+/// JCS orders member names by their UTF-16 code units, which differs from
+/// byte order only around supplementary-plane characters.
+pub(crate) fn utf16_cmp(a: &str, b: &str) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        return a.cmp(b);
+    }
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+pub(crate) fn write_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// ECMAScript `Number.prototype.toString` for finite values, as RFC 8785
+/// requires. Rust's `{:e}` yields the shortest round-tripping digits, which
+/// is the digit string ECMAScript specifies; only the layout differs.
+pub(crate) fn write_number(out: &mut String, n: f64) {
+    debug_assert!(n.is_finite());
+    if n == 0.0 {
+        out.push('0'); // also -0
+        return;
+    }
+    if n < 0.0 {
+        out.push('-');
+    }
+    let sci = format!("{:e}", n.abs());
+    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let k = i32::try_from(digits.len()).unwrap_or(i32::MAX);
+    let n10 = exponent + 1; // value = 0.digits × 10^n10
+    if k <= n10 && n10 <= 21 {
+        out.push_str(&digits);
+        out.extend(std::iter::repeat_n('0', (n10 - k) as usize));
+    } else if 0 < n10 && n10 <= 21 {
+        let (int, frac) = digits.split_at(n10 as usize);
+        out.push_str(int);
+        out.push('.');
+        out.push_str(frac);
+    } else if -6 < n10 && n10 <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', (-n10) as usize));
+        out.push_str(&digits);
+    } else {
+        let (first, rest) = digits.split_at(1);
+        out.push_str(first);
+        if !rest.is_empty() {
+            out.push('.');
+            out.push_str(rest);
+        }
+        let e = n10 - 1;
+        let _ = write!(out, "e{}{}", if e < 0 { '-' } else { '+' }, e.abs());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(n: f64) -> String {
+        let mut s = String::new();
+        write_number(&mut s, n);
+        s
+    }
+
+    #[test]
+    fn numbers_follow_ecmascript() {
+        // Figures from RFC 8785 appendix B and ECMAScript.
+        assert_eq!(num(0.0), "0");
+        assert_eq!(num(-0.0), "0");
+        assert_eq!(num(1.0), "1");
+        assert_eq!(num(-1.5), "-1.5");
+        assert_eq!(num(1e21), "1e+21");
+        assert_eq!(num(1e20), "100000000000000000000");
+        assert_eq!(num(123456789012345680000.0), "123456789012345680000");
+        assert_eq!(num(1e-6), "0.000001");
+        assert_eq!(num(1e-7), "1e-7");
+        assert_eq!(num(0.1), "0.1");
+        assert_eq!(num(5e-324), "5e-324");
+        assert_eq!(num(1.7976931348623157e308), "1.7976931348623157e+308");
+        assert_eq!(num(9007199254740991.0), "9007199254740991");
+        assert_eq!(num(4.5), "4.5");
+        assert_eq!(num(2e-3), "0.002");
+        assert_eq!(num(0.000001234), "0.000001234");
+        assert_eq!(num(333333333.3333333), "333333333.3333333");
+    }
+
+    #[test]
+    fn strings_escape_minimally() {
+        let mut s = String::new();
+        write_string(&mut s, "a\"b\\c\u{1}\n\u{7f}\u{2028}é😀/");
+        assert_eq!(s, "\"a\\\"b\\\\c\\u0001\\n\u{7f}\u{2028}é😀/\"");
+    }
+
+    #[test]
+    fn names_sort_by_utf16() {
+        // U+FB33 sorts after U+1F600 in UTF-16 (surrogates are 0xD83D..).
+        assert_eq!(utf16_cmp("\u{1F600}", "\u{FB33}"), Ordering::Less);
+        assert_eq!(utf16_cmp("a", "b"), Ordering::Less);
+    }
+}

@@ -1,0 +1,487 @@
+//! Deterministic identity (DESIGN §2): parameter validation and
+//! normalization, the canonical form, the fingerprint and the label.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, OnceLock};
+
+use sha2::{Digest, Sha256};
+
+use crate::jcs;
+use crate::json::MAX_DEPTH;
+use crate::value::{Params, Value};
+use crate::Error;
+
+/// Whether a key (and a cache) is for SDK clients or resources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// An SDK client (`boto3.client`, `aws_sdk_s3::Client`, `S3Client`).
+    Client,
+    /// An SDK resource (`boto3.resource`).
+    Resource,
+}
+
+impl Kind {
+    /// `"client"` or `"resource"`, as in the canonical form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Client => "client",
+            Kind::Resource => "resource",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The canonical-form version this library produces.
+pub const CANONICAL_VERSION: u32 = 1;
+
+#[derive(Clone, Copy)]
+enum ParamType {
+    String,
+    Bool,
+    BoolOrString,
+    Object,
+}
+
+struct ParamSpec {
+    name: &'static str,
+    ty: ParamType,
+    secret: bool,
+}
+
+/// The top-level parameter vocabulary (boto3's `Session.client` plus the
+/// profile), in ascending name order.
+const VOCABULARY: [ParamSpec; 10] = [
+    ParamSpec { name: "api_version", ty: ParamType::String, secret: false },
+    ParamSpec { name: "aws_access_key_id", ty: ParamType::String, secret: true },
+    ParamSpec { name: "aws_secret_access_key", ty: ParamType::String, secret: true },
+    ParamSpec { name: "aws_session_token", ty: ParamType::String, secret: true },
+    ParamSpec { name: "config", ty: ParamType::Object, secret: false },
+    ParamSpec { name: "endpoint_url", ty: ParamType::String, secret: false },
+    ParamSpec { name: "profile_name", ty: ParamType::String, secret: false },
+    ParamSpec { name: "region_name", ty: ParamType::String, secret: false },
+    ParamSpec { name: "use_ssl", ty: ParamType::Bool, secret: false },
+    ParamSpec { name: "verify", ty: ParamType::BoolOrString, secret: false },
+];
+
+/// Names of the parameters whose values are secrets (digested in the key,
+/// rendered `***` in labels).
+pub const SECRET_PARAMS: [&str; 3] = ["aws_access_key_id", "aws_secret_access_key", "aws_session_token"];
+
+/// Largest integer magnitude every language's JSON numbers hold exactly.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// Suffix of every canonical form after the service name.
+const CANONICAL_SUFFIX: &str = "\",\"version\":1}";
+
+/// An immutable cache key: `(kind, service_name, params)` in canonical form.
+///
+/// Cloning is cheap (one reference count). Two keys are equal exactly when
+/// their canonical forms are equal. `Debug` and `Display` show the label,
+/// which never contains a secret's clear text.
+///
+/// ```
+/// use clientcache::{Key, Kind, Params};
+/// let a = Key::new(Kind::Client, "s3", &Params::new().with("region_name", "us-west-2"))?;
+/// let b = Key::from_json(Kind::Client, "s3", br#"{"region_name": "us-west-2", "verify": null}"#)?;
+/// assert_eq!(a, b);
+/// assert_eq!(a.label(), r#"s3(region_name="us-west-2")"#);
+/// assert_eq!(a.fingerprint().len(), 32);
+/// # Ok::<(), clientcache::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Key(Arc<KeyInner>);
+
+struct KeyInner {
+    canonical: Box<str>,
+    hash: u64,
+    fingerprint: [u8; 32],
+    kind: Kind,
+    service_len: u8,
+    label: OnceLock<Box<str>>,
+}
+
+impl Key {
+    /// Builds a key from parameters given as values.
+    pub fn new(kind: Kind, service_name: &str, params: &Params) -> Result<Key, Error> {
+        Self::build(kind, service_name, params.members.clone())
+    }
+
+    /// Builds a key from a JSON object text (empty text = no parameters).
+    pub fn from_json(kind: Kind, service_name: &str, params_json: &[u8]) -> Result<Key, Error> {
+        Self::build(kind, service_name, Params::from_json(params_json)?.members)
+    }
+
+    /// Shorthand for `Key::new(Kind::Client, ..)`.
+    pub fn client(service_name: &str, params: &Params) -> Result<Key, Error> {
+        Self::new(Kind::Client, service_name, params)
+    }
+
+    /// Shorthand for `Key::new(Kind::Resource, ..)`.
+    pub fn resource(service_name: &str, params: &Params) -> Result<Key, Error> {
+        Self::new(Kind::Resource, service_name, params)
+    }
+
+    fn build(kind: Kind, service_name: &str, members: Vec<(String, Value)>) -> Result<Key, Error> {
+        validate_service_name(service_name)?;
+        let params = normalize_params(members)?;
+
+        let mut canonical = String::with_capacity(64 + 32 * params.len());
+        canonical.push_str("{\"kind\":\"");
+        canonical.push_str(kind.as_str());
+        canonical.push_str("\",\"params\":");
+        jcs::write_members(&mut canonical, params.iter().map(|(k, v)| (*k, v)));
+        canonical.push_str(",\"service_name\":\"");
+        canonical.push_str(service_name);
+        canonical.push_str(CANONICAL_SUFFIX);
+
+        let digest = Sha256::digest(canonical.as_bytes());
+        let mut fingerprint = [0u8; 32];
+        hex_into(&digest[..16], &mut fingerprint);
+        let mut hash_bytes = [0u8; 8];
+        hash_bytes.copy_from_slice(&digest[..8]);
+
+        Ok(Key(Arc::new(KeyInner {
+            canonical: canonical.into_boxed_str(),
+            hash: u64::from_le_bytes(hash_bytes),
+            fingerprint,
+            kind,
+            service_len: u8::try_from(service_name.len()).unwrap_or(u8::MAX),
+            label: OnceLock::new(),
+        })))
+    }
+
+    /// Client or resource.
+    pub fn kind(&self) -> Kind {
+        self.0.kind
+    }
+
+    /// The service name, e.g. `s3`.
+    pub fn service_name(&self) -> &str {
+        let end = self.0.canonical.len() - CANONICAL_SUFFIX.len();
+        &self.0.canonical[end - usize::from(self.0.service_len)..end]
+    }
+
+    /// The RFC 8785 canonical form (secrets appear only as SHA-256 digests).
+    pub fn canonical(&self) -> &str {
+        &self.0.canonical
+    }
+
+    /// First 16 bytes of SHA-256(canonical form), 32 lowercase hex digits.
+    pub fn fingerprint(&self) -> &str {
+        std::str::from_utf8(&self.0.fingerprint).unwrap_or_default()
+    }
+
+    /// Human-readable form, e.g. `s3(aws_secret_access_key=***, region_name="us-west-2")`.
+    /// Computed on first use.
+    pub fn label(&self) -> &str {
+        self.0.label.get_or_init(|| render_label(self).into_boxed_str())
+    }
+
+    /// True when both handles refer to the same allocation (a fast path for
+    /// equality; equal keys need not be the same allocation).
+    pub fn ptr_eq(a: &Key, b: &Key) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+            || (self.0.hash == other.0.hash && self.0.canonical == other.0.canonical)
+    }
+}
+
+impl Eq for Key {}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0.hash);
+    }
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Key({})", self.label())
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+fn validate_service_name(name: &str) -> Result<(), Error> {
+    let bytes = name.as_bytes();
+    let ok = (1..=64).contains(&bytes.len())
+        && bytes[0].is_ascii_lowercase()
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "service_name must be 1-64 characters of [a-z0-9-] starting with a letter, got {}",
+            describe_service_name(name)
+        )))
+    }
+}
+
+/// Service names are not secret, but may be huge or unprintable: quote a
+/// bounded, escaped prefix.
+fn describe_service_name(name: &str) -> String {
+    if name.is_empty() {
+        return "an empty string".to_owned();
+    }
+    let shown: String = name.chars().take(64).collect();
+    let mut quoted = String::new();
+    jcs::write_string(&mut quoted, &shown);
+    if shown.len() < name.len() {
+        quoted.push_str("...");
+    }
+    quoted
+}
+
+/// Applies rules 1, 2, 3 and 5 of §2 and sorts by name.
+fn normalize_params(members: Vec<(String, Value)>) -> Result<Vec<(&'static str, Value)>, Error> {
+    let mut out: Vec<(&'static str, Value)> = Vec::with_capacity(members.len());
+    let mut seen = [false; VOCABULARY.len()];
+    for (name, value) in members {
+        let Some(index) = VOCABULARY.iter().position(|spec| spec.name == name) else {
+            let mut quoted = String::new();
+            jcs::write_string(&mut quoted, &name.chars().take(64).collect::<String>());
+            return Err(Error::invalid(format!(
+                "unknown parameter {quoted}; expected one of: {}",
+                VOCABULARY.map(|s| s.name).join(", ")
+            )));
+        };
+        let spec = &VOCABULARY[index];
+        if std::mem::replace(&mut seen[index], true) {
+            return Err(Error::invalid(format!("duplicate parameter \"{}\"", spec.name)));
+        }
+        if value == Value::Null {
+            continue;
+        }
+        let type_ok = matches!(
+            (spec.ty, &value),
+            (ParamType::String, Value::String(_))
+                | (ParamType::Bool, Value::Bool(_))
+                | (ParamType::BoolOrString, Value::Bool(_) | Value::String(_))
+                | (ParamType::Object, Value::Object(_))
+        );
+        if !type_ok {
+            let expected = match spec.ty {
+                ParamType::String => "a string",
+                ParamType::Bool => "a bool",
+                ParamType::BoolOrString => "a bool or a string",
+                ParamType::Object => "an object",
+            };
+            return Err(Error::invalid(format!(
+                "parameter \"{}\" must be {expected} (or null), got {}",
+                spec.name,
+                value.type_name()
+            )));
+        }
+        let value = if spec.secret {
+            match value {
+                Value::String(secret) => Value::String(digest_secret(&secret)),
+                other => other,
+            }
+        } else {
+            normalize_value(value, spec.name, 1)?
+        };
+        out.push((spec.name, value));
+    }
+    // Vocabulary names are ASCII: byte order is JCS order.
+    out.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    Ok(out)
+}
+
+/// Validates numbers and nested duplicates, normalizes `-0` to `0`.
+fn normalize_value(value: Value, path: &str, depth: usize) -> Result<Value, Error> {
+    if depth > MAX_DEPTH {
+        return Err(Error::invalid(format!(
+            "parameter \"{path}\" nests deeper than {MAX_DEPTH} levels"
+        )));
+    }
+    Ok(match value {
+        Value::Number(n) => {
+            if !n.is_finite() {
+                return Err(Error::invalid(format!(
+                    "parameter \"{path}\" holds a non-finite number (NaN and infinities are not allowed)"
+                )));
+            }
+            if n.fract() == 0.0 && n.abs() > MAX_SAFE_INTEGER {
+                return Err(Error::invalid(format!(
+                    "parameter \"{path}\" holds an integer outside ±(2^53−1)"
+                )));
+            }
+            Value::Number(if n == 0.0 { 0.0 } else { n })
+        }
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| normalize_value(item, &format!("{path}[{i}]"), depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Object(members) => {
+            let mut names: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
+            names.sort_unstable();
+            if let Some(dup) = names.windows(2).find(|w| w[0] == w[1]) {
+                let mut quoted = String::new();
+                jcs::write_string(&mut quoted, dup[0]);
+                return Err(Error::invalid(format!(
+                    "duplicate member name {quoted} in parameter \"{path}\""
+                )));
+            }
+            Value::Object(
+                members
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let child = format!("{path}.{k}");
+                        normalize_value(v, &child, depth + 1).map(|v| (k, v))
+                    })
+                    .collect::<Result<_, _>>()?,
+            )
+        }
+        other => other,
+    })
+}
+
+fn digest_secret(secret: &str) -> String {
+    let digest = Sha256::digest(secret.as_bytes());
+    let mut hex = [0u8; 64];
+    hex_into(&digest, &mut hex);
+    let mut out = String::with_capacity(71);
+    out.push_str("sha256:");
+    out.push_str(std::str::from_utf8(&hex).unwrap_or_default());
+    out
+}
+
+fn hex_into(bytes: &[u8], out: &mut [u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for (i, b) in bytes.iter().enumerate() {
+        out[2 * i] = DIGITS[usize::from(b >> 4)];
+        out[2 * i + 1] = DIGITS[usize::from(b & 0xf)];
+    }
+}
+
+/// Renders the label from the canonical form, which already holds every
+/// normalized value (secrets only as digests, which the label hides too).
+fn render_label(key: &Key) -> String {
+    let mut label = String::from(key.service_name());
+    label.push('(');
+    // The canonical form was produced by this crate, so it always parses.
+    let params = crate::json::parse(key.canonical().as_bytes())
+        .ok()
+        .and_then(|v| v.get("params").cloned());
+    if let Some(Value::Object(members)) = params {
+        for (i, (name, value)) in members.iter().enumerate() {
+            if i > 0 {
+                label.push_str(", ");
+            }
+            label.push_str(name);
+            label.push('=');
+            if SECRET_PARAMS.contains(&name.as_str()) {
+                label.push_str("***");
+            } else {
+                jcs::write_value(&mut label, value);
+            }
+        }
+    }
+    label.push(')');
+    label
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_params_forms_are_one_key() {
+        let a = Key::from_json(Kind::Client, "s3", b"").unwrap();
+        let b = Key::from_json(Kind::Client, "s3", b"{}").unwrap();
+        let c = Key::from_json(Kind::Client, "s3", br#"{"region_name":null,"config":null}"#).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a, c);
+        assert_eq!(
+            a.canonical(),
+            r#"{"kind":"client","params":{},"service_name":"s3","version":1}"#
+        );
+        assert_eq!(a.label(), "s3()");
+        assert_eq!(a.service_name(), "s3");
+    }
+
+    #[test]
+    fn secrets_are_digested_and_hidden() {
+        let key = Key::from_json(
+            Kind::Client,
+            "s3",
+            br#"{"aws_secret_access_key":"hunter2","region_name":"eu-west-1"}"#,
+        )
+        .unwrap();
+        assert!(!key.canonical().contains("hunter2"));
+        // sha256("hunter2")
+        assert!(key.canonical().contains(
+            "sha256:f52fbd32b2b3b86ff88ef6c490628285f482af15ddcb29541f94bcf526a3f6c7"
+        ));
+        assert_eq!(key.label(), r#"s3(aws_secret_access_key=***, region_name="eu-west-1")"#);
+        assert!(!format!("{key:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn numbers_compare_by_value() {
+        let a = Key::from_json(Kind::Client, "s3", br#"{"config":{"n":5.0}}"#).unwrap();
+        let b = Key::from_json(Kind::Client, "s3", br#"{"config":{"n":5}}"#).unwrap();
+        let c = Key::new(Kind::Client, "s3", &Params::new().with("config", Value::object([("n", 5)]))).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a, c);
+    }
+
+    #[test]
+    fn bad_input_is_rejected_with_a_named_reason() {
+        let cases: [(&str, &[u8], &str); 8] = [
+            ("S3", b"", "service_name"),
+            ("s3", br#"{"regin_name":"x"}"#, "unknown parameter \"regin_name\""),
+            ("s3", br#"{"use_ssl":"yes"}"#, "\"use_ssl\" must be a bool"),
+            ("s3", br#"{"config":{"a":1,"a":2}}"#, "duplicate member name \"a\""),
+            ("s3", br#"{"config":{"a":9007199254740992}}"#, "outside"),
+            ("s3", br#"{"config":{"a":1e400}}"#, "non-finite"),
+            ("s3", b"[1]", "must be a JSON object"),
+            ("s3", b"{\"region_name\":\"\xff\"}", "UTF-8"),
+        ];
+        for (service, json, expected) in cases {
+            let err = Key::from_json(Kind::Client, service, json).unwrap_err().to_string();
+            assert!(err.contains(expected), "{err:?} should contain {expected:?}");
+        }
+    }
+
+    #[test]
+    fn secret_never_in_type_error() {
+        let err = Key::from_json(Kind::Client, "s3", br#"{"region_name":["hunter2"]}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("hunter2"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = format!("{{\"config\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(Key::from_json(Kind::Client, "s3", deep.as_bytes()).is_err());
+        let mut v = Value::Null;
+        for _ in 0..1_000 {
+            v = Value::Array(vec![v]);
+        }
+        let params = Params::new().with("config", Value::object([("x", v)]));
+        assert!(Key::new(Kind::Client, "s3", &params).is_err());
+    }
+}
