@@ -35,6 +35,7 @@ build: lib
 
 # The shared and static library, built once and reused by every binding.
 lib:
+	@mkdir -p $(ROOT)/build
 	@$(ENSURE) rust
 	cd rust && $(CARGO) build --release --locked -p clientcache-ffi
 

@@ -159,7 +159,10 @@ impl<V: Clone> Cache<V> {
         if key.kind() == self.kind {
             Ok(())
         } else {
-            Err(Error::KindMismatch { expected: self.kind, found: key.kind() })
+            Err(Error::KindMismatch {
+                expected: self.kind,
+                found: key.kind(),
+            })
         }
     }
 
@@ -174,7 +177,9 @@ impl<V: Clone> Cache<V> {
             let mut inner = self.inner.lock();
             if inner.store.contains(&key) {
                 drop(inner);
-                let error = Error::Exists { key: key.label().to_owned() };
+                let error = Error::Exists {
+                    key: key.label().to_owned(),
+                };
                 return Err(InsertError { error, value });
             }
             inner.insert_absent(key, value)
@@ -185,8 +190,9 @@ impl<V: Clone> Cache<V> {
 
     /// The value for `key`, promoting it; `NotFound` on a miss.
     pub fn get(&self, key: &Key) -> Result<V, Error> {
-        self.lookup(key)
-            .ok_or_else(|| Error::NotFound { key: Some(key.label().to_owned()) })
+        self.lookup(key).ok_or_else(|| Error::NotFound {
+            key: Some(key.label().to_owned()),
+        })
     }
 
     /// The value for `key`, promoting it; `None` on a miss (Python's
@@ -231,7 +237,9 @@ impl<V: Clone> Cache<V> {
         };
         removed
             .map(|(_, value)| value)
-            .ok_or_else(|| Error::NotFound { key: Some(key.label().to_owned()) })
+            .ok_or_else(|| Error::NotFound {
+                key: Some(key.label().to_owned()),
+            })
     }
 
     /// Takes out the next victim; `NotFound` when empty.
@@ -297,7 +305,12 @@ impl<V: Clone> Cache<V> {
 
     /// All keys in victim order (the next victim first).
     pub fn keys(&self) -> Vec<Key> {
-        self.inner.lock().store.victim_order().map(|(k, _)| k.clone()).collect()
+        self.inner
+            .lock()
+            .store
+            .victim_order()
+            .map(|(k, _)| k.clone())
+            .collect()
     }
 
     /// All entries in victim order (the next victim first).
@@ -313,7 +326,11 @@ impl<V: Clone> Cache<V> {
     /// The counters, with the current length and capacity.
     pub fn stats(&self) -> Stats {
         let inner = self.inner.lock();
-        Stats { len: inner.store.len() as u64, max_size: inner.max_size as u64, ..inner.stats }
+        Stats {
+            len: inner.store.len() as u64,
+            max_size: inner.max_size as u64,
+            ..inner.stats
+        }
     }
 
     /// The value for `key`, building it with `factory` on a miss
@@ -342,7 +359,9 @@ impl<V: Clone> Cache<V> {
             inner.stats.misses += 1;
             if let Some(flight) = inner.flights.get(key) {
                 if flight.owner == thread::current().id() {
-                    return Err(Error::Reentrant { key: key.label().to_owned() });
+                    return Err(Error::Reentrant {
+                        key: key.label().to_owned(),
+                    });
                 }
                 let flight = Arc::clone(flight);
                 drop(inner);
@@ -358,7 +377,12 @@ impl<V: Clone> Cache<V> {
         };
 
         // Lands the outcome even if the factory panics.
-        let mut guard = FlightGuard { cache: self, key, flight: &flight, result: None };
+        let mut guard = FlightGuard {
+            cache: self,
+            key,
+            flight: &flight,
+            result: None,
+        };
         let result = factory().map_err(|e| Error::FactoryFailed {
             key: key.label().to_owned(),
             source: Arc::from(e.into()),
@@ -409,7 +433,9 @@ impl<V: Clone> Drop for FlightGuard<'_, V> {
         let result = self.result.take().unwrap_or_else(|| {
             Err(Error::FactoryFailed {
                 key: self.key.label().to_owned(),
-                source: Arc::from(Box::<dyn std::error::Error + Send + Sync>::from("factory panicked")),
+                source: Arc::from(Box::<dyn std::error::Error + Send + Sync>::from(
+                    "factory panicked",
+                )),
             })
         });
         self.cache.land(self.key, self.flight, result);

@@ -33,7 +33,10 @@ pub(crate) fn write_value(out: &mut String, value: &Value) {
 }
 
 /// Writes an object whose members are already in canonical order.
-pub(crate) fn write_members<'a>(out: &mut String, members: impl Iterator<Item = (&'a str, &'a Value)>) {
+pub(crate) fn write_members<'a>(
+    out: &mut String,
+    members: impl Iterator<Item = (&'a str, &'a Value)>,
+) {
     out.push('{');
     for (i, (name, value)) in members.enumerate() {
         if i > 0 {

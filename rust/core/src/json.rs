@@ -4,8 +4,8 @@
 //! and reports byte offsets in errors. It never echoes string contents,
 //! which may be secrets.
 
-use crate::value::Value;
 use crate::Error;
+use crate::value::Value;
 
 /// Deepest nesting accepted, in parse and in validation alike.
 pub(crate) const MAX_DEPTH: usize = 64;
@@ -17,7 +17,10 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Value, Error> {
             e.valid_up_to()
         ))
     })?;
-    let mut parser = Parser { bytes: text.as_bytes(), pos: 0 };
+    let mut parser = Parser {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
     parser.skip_ws();
     let value = parser.value(0)?;
     parser.skip_ws();
@@ -34,7 +37,10 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn error(&self, what: &str) -> Error {
-        Error::invalid(format!("malformed params JSON at byte {}: {what}", self.pos))
+        Error::invalid(format!(
+            "malformed params JSON at byte {}: {what}",
+            self.pos
+        ))
     }
 
     fn peek(&self) -> Option<u8> {
@@ -179,7 +185,9 @@ impl Parser<'_> {
                 }
                 Some(b'\\') => {
                     self.pos += 1;
-                    let escape = self.peek().ok_or_else(|| self.error("unterminated escape"))?;
+                    let escape = self
+                        .peek()
+                        .ok_or_else(|| self.error("unterminated escape"))?;
                     self.pos += 1;
                     match escape {
                         b'"' => out.push('"'),

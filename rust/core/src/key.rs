@@ -7,10 +7,10 @@ use std::sync::{Arc, OnceLock};
 
 use sha2::{Digest, Sha256};
 
+use crate::Error;
 use crate::jcs;
 use crate::json::MAX_DEPTH;
 use crate::value::{Params, Value};
-use crate::Error;
 
 /// Whether a key (and a cache) is for SDK clients or resources.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -58,21 +58,65 @@ struct ParamSpec {
 /// The top-level parameter vocabulary (boto3's `Session.client` plus the
 /// profile), in ascending name order.
 const VOCABULARY: [ParamSpec; 10] = [
-    ParamSpec { name: "api_version", ty: ParamType::String, secret: false },
-    ParamSpec { name: "aws_access_key_id", ty: ParamType::String, secret: true },
-    ParamSpec { name: "aws_secret_access_key", ty: ParamType::String, secret: true },
-    ParamSpec { name: "aws_session_token", ty: ParamType::String, secret: true },
-    ParamSpec { name: "config", ty: ParamType::Object, secret: false },
-    ParamSpec { name: "endpoint_url", ty: ParamType::String, secret: false },
-    ParamSpec { name: "profile_name", ty: ParamType::String, secret: false },
-    ParamSpec { name: "region_name", ty: ParamType::String, secret: false },
-    ParamSpec { name: "use_ssl", ty: ParamType::Bool, secret: false },
-    ParamSpec { name: "verify", ty: ParamType::BoolOrString, secret: false },
+    ParamSpec {
+        name: "api_version",
+        ty: ParamType::String,
+        secret: false,
+    },
+    ParamSpec {
+        name: "aws_access_key_id",
+        ty: ParamType::String,
+        secret: true,
+    },
+    ParamSpec {
+        name: "aws_secret_access_key",
+        ty: ParamType::String,
+        secret: true,
+    },
+    ParamSpec {
+        name: "aws_session_token",
+        ty: ParamType::String,
+        secret: true,
+    },
+    ParamSpec {
+        name: "config",
+        ty: ParamType::Object,
+        secret: false,
+    },
+    ParamSpec {
+        name: "endpoint_url",
+        ty: ParamType::String,
+        secret: false,
+    },
+    ParamSpec {
+        name: "profile_name",
+        ty: ParamType::String,
+        secret: false,
+    },
+    ParamSpec {
+        name: "region_name",
+        ty: ParamType::String,
+        secret: false,
+    },
+    ParamSpec {
+        name: "use_ssl",
+        ty: ParamType::Bool,
+        secret: false,
+    },
+    ParamSpec {
+        name: "verify",
+        ty: ParamType::BoolOrString,
+        secret: false,
+    },
 ];
 
 /// Names of the parameters whose values are secrets (digested in the key,
 /// rendered `***` in labels).
-pub const SECRET_PARAMS: [&str; 3] = ["aws_access_key_id", "aws_secret_access_key", "aws_session_token"];
+pub const SECRET_PARAMS: [&str; 3] = [
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+];
 
 /// Largest integer magnitude every language's JSON numbers hold exactly.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -181,7 +225,9 @@ impl Key {
     /// Human-readable form, e.g. `s3(aws_secret_access_key=***, region_name="us-west-2")`.
     /// Computed on first use.
     pub fn label(&self) -> &str {
-        self.0.label.get_or_init(|| render_label(self).into_boxed_str())
+        self.0
+            .label
+            .get_or_init(|| render_label(self).into_boxed_str())
     }
 
     /// True when both handles refer to the same allocation (a fast path for
@@ -265,7 +311,10 @@ fn normalize_params(members: Vec<(String, Value)>) -> Result<Vec<(&'static str, 
         };
         let spec = &VOCABULARY[index];
         if std::mem::replace(&mut seen[index], true) {
-            return Err(Error::invalid(format!("duplicate parameter \"{}\"", spec.name)));
+            return Err(Error::invalid(format!(
+                "duplicate parameter \"{}\"",
+                spec.name
+            )));
         }
         if value == Value::Null {
             continue;
@@ -410,7 +459,8 @@ mod tests {
     fn empty_params_forms_are_one_key() {
         let a = Key::from_json(Kind::Client, "s3", b"").unwrap();
         let b = Key::from_json(Kind::Client, "s3", b"{}").unwrap();
-        let c = Key::from_json(Kind::Client, "s3", br#"{"region_name":null,"config":null}"#).unwrap();
+        let c =
+            Key::from_json(Kind::Client, "s3", br#"{"region_name":null,"config":null}"#).unwrap();
         assert_eq!(a, b);
         assert_eq!(a, c);
         assert_eq!(
@@ -431,10 +481,15 @@ mod tests {
         .unwrap();
         assert!(!key.canonical().contains("hunter2"));
         // sha256("hunter2")
-        assert!(key.canonical().contains(
-            "sha256:f52fbd32b2b3b86ff88ef6c490628285f482af15ddcb29541f94bcf526a3f6c7"
-        ));
-        assert_eq!(key.label(), r#"s3(aws_secret_access_key=***, region_name="eu-west-1")"#);
+        assert!(
+            key.canonical().contains(
+                "sha256:f52fbd32b2b3b86ff88ef6c490628285f482af15ddcb29541f94bcf526a3f6c7"
+            )
+        );
+        assert_eq!(
+            key.label(),
+            r#"s3(aws_secret_access_key=***, region_name="eu-west-1")"#
+        );
         assert!(!format!("{key:?}").contains("hunter2"));
     }
 
@@ -442,7 +497,12 @@ mod tests {
     fn numbers_compare_by_value() {
         let a = Key::from_json(Kind::Client, "s3", br#"{"config":{"n":5.0}}"#).unwrap();
         let b = Key::from_json(Kind::Client, "s3", br#"{"config":{"n":5}}"#).unwrap();
-        let c = Key::new(Kind::Client, "s3", &Params::new().with("config", Value::object([("n", 5)]))).unwrap();
+        let c = Key::new(
+            Kind::Client,
+            "s3",
+            &Params::new().with("config", Value::object([("n", 5)])),
+        )
+        .unwrap();
         assert_eq!(a, b);
         assert_eq!(a, c);
     }
@@ -451,17 +511,30 @@ mod tests {
     fn bad_input_is_rejected_with_a_named_reason() {
         let cases: [(&str, &[u8], &str); 8] = [
             ("S3", b"", "service_name"),
-            ("s3", br#"{"regin_name":"x"}"#, "unknown parameter \"regin_name\""),
+            (
+                "s3",
+                br#"{"regin_name":"x"}"#,
+                "unknown parameter \"regin_name\"",
+            ),
             ("s3", br#"{"use_ssl":"yes"}"#, "\"use_ssl\" must be a bool"),
-            ("s3", br#"{"config":{"a":1,"a":2}}"#, "duplicate member name \"a\""),
+            (
+                "s3",
+                br#"{"config":{"a":1,"a":2}}"#,
+                "duplicate member name \"a\"",
+            ),
             ("s3", br#"{"config":{"a":9007199254740992}}"#, "outside"),
             ("s3", br#"{"config":{"a":1e400}}"#, "non-finite"),
             ("s3", b"[1]", "must be a JSON object"),
             ("s3", b"{\"region_name\":\"\xff\"}", "UTF-8"),
         ];
         for (service, json, expected) in cases {
-            let err = Key::from_json(Kind::Client, service, json).unwrap_err().to_string();
-            assert!(err.contains(expected), "{err:?} should contain {expected:?}");
+            let err = Key::from_json(Kind::Client, service, json)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(expected),
+                "{err:?} should contain {expected:?}"
+            );
         }
     }
 
@@ -475,7 +548,11 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
-        let deep = format!("{{\"config\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        let deep = format!(
+            "{{\"config\":{}{}}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
         assert!(Key::from_json(Kind::Client, "s3", deep.as_bytes()).is_err());
         let mut v = Value::Null;
         for _ in 0..1_000 {

@@ -20,7 +20,11 @@ pub(crate) struct Slab<T> {
 
 impl<T> Slab<T> {
     pub(crate) const fn new() -> Self {
-        Slab { slots: Vec::new(), free_head: NIL, len: 0 }
+        Slab {
+            slots: Vec::new(),
+            free_head: NIL,
+            len: 0,
+        }
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -49,7 +53,9 @@ impl<T> Slab<T> {
     pub(crate) fn remove(&mut self, index: u32) -> T {
         let slot = std::mem::replace(
             &mut self.slots[index as usize],
-            Slot::Free { next_free: self.free_head },
+            Slot::Free {
+                next_free: self.free_head,
+            },
         );
         match slot {
             Slot::Occupied(value) => {

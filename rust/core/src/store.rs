@@ -22,7 +22,9 @@ use crate::key::Key;
 use crate::slab::{NIL, Slab};
 
 /// Eviction policy, chosen when a cache is created.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Policy {
     /// Least recently used first.
     #[default]
@@ -122,7 +124,13 @@ impl<V> Store<V> {
         } else {
             self.new_bucket_after(NIL, 1)
         };
-        let slot = self.entries.insert(Entry { key: key.clone(), value, prev: NIL, next: NIL, bucket });
+        let slot = self.entries.insert(Entry {
+            key: key.clone(),
+            value,
+            prev: NIL,
+            next: NIL,
+            bucket,
+        });
         self.link_tail(bucket, slot);
         self.index.insert(key, slot);
     }
@@ -196,8 +204,18 @@ impl<V> Store<V> {
 
     /// Creates an empty bucket after `after` (or first, for `NIL`).
     fn new_bucket_after(&mut self, after: u32, freq: u64) -> u32 {
-        let next = if after == NIL { self.first_bucket } else { self.buckets.get(after).next };
-        let bucket = self.buckets.insert(Bucket { freq, head: NIL, tail: NIL, prev: after, next });
+        let next = if after == NIL {
+            self.first_bucket
+        } else {
+            self.buckets.get(after).next
+        };
+        let bucket = self.buckets.insert(Bucket {
+            freq,
+            head: NIL,
+            tail: NIL,
+            prev: after,
+            next,
+        });
         if after == NIL {
             self.first_bucket = bucket;
         } else {
@@ -280,7 +298,11 @@ impl<V> Store<V> {
                 let e = self.entries.get(slot);
                 assert_eq!(e.prev, prev, "entry back link");
                 assert_eq!(e.bucket, bucket, "entry points at its bucket");
-                assert_eq!(self.index.get(&e.key), Some(&slot), "index maps key to slot");
+                assert_eq!(
+                    self.index.get(&e.key),
+                    Some(&slot),
+                    "index maps key to slot"
+                );
                 seen += 1;
                 prev = slot;
                 slot = e.next;

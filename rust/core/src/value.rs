@@ -24,7 +24,9 @@ pub enum Value {
 
 impl Value {
     /// An object from `(name, value)` pairs.
-    pub fn object<K: Into<String>, V: Into<Value>>(members: impl IntoIterator<Item = (K, V)>) -> Self {
+    pub fn object<K: Into<String>, V: Into<Value>>(
+        members: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
         Value::Object(
             members
                 .into_iter()
@@ -195,7 +197,10 @@ impl Params {
 impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Params {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         Params {
-            members: iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            members: iter
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
         }
     }
 }

@@ -1,0 +1,226 @@
+{
+  description = "clientcache: a bounded, concurrency-safe cache for AWS SDK clients (Rust core, C ABI, Go and Node bindings)";
+
+  # flake.lock pins this on the first networked `nix flake lock` (none can be
+  # produced on this project's offline machines; see docs/building.md).
+  # nixos-unstable because the workspace needs a recent Rust (edition 2024,
+  # rust-version 1.85; the locked crates need more), Go >= 1.24 and Node.
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
+
+  outputs = { self, nixpkgs }:
+    let
+      # libclientcache is an ELF shared object; the flake targets Linux.
+      systems = [ "x86_64-linux" "aarch64-linux" ];
+      forAllSystems = f:
+        builtins.listToAttrs (map (system: { name = system; value = f system; }) systems);
+
+      version = (builtins.fromTOML (builtins.readFile ./rust/Cargo.toml)).workspace.package.version;
+
+      # The repository without build output (a git checkout already leaves
+      # out ignored files; this also covers `path:` flake references).
+      root = toString ./.;
+      relative = path:
+        builtins.substring (builtins.stringLength root + 1) (builtins.stringLength (toString path)) (toString path);
+      buildOutput = [ "rust/target" "bindings/node/node_modules" "bindings/node/build" "build" ".tmp" ".git" ];
+      src = builtins.path {
+        name = "clientcache-source";
+        path = ./.;
+        filter = path: type:
+          let rel = relative path; in
+          !(builtins.elem rel buildOutput || builtins.match "(bazel-.*|result.*)" rel != null);
+      };
+
+      # NAR hash of `go mod vendor` in bindings/go (buildGoModule's vendorHash).
+      # `make test-nix` recomputes it from go.sum and fails when it is stale.
+      goVendorHash = import ./nix/go-vendor-hash.nix;
+
+      perSystem = system:
+        let
+          pkgs = nixpkgs.legacyPackages.${system};
+
+          # moto's S3-compatible server: the suites' round-trip tests run
+          # against it on 127.0.0.1 (scripts/with-s3-server.sh finds
+          # moto_server on PATH and installs nothing).
+          s3Server = pkgs.python3.withPackages (ps:
+            [ ps.moto ] ++ (ps.moto.optional-dependencies.server or [ ps.flask ps.flask-cors ]));
+
+          # Round-trip tests must fail, not skip, when the server is missing.
+          suiteEnv = { CLIENTCACHE_REQUIRE_S3 = "1"; };
+
+          # The C library: libclientcache.so and .a (crate clientcache-ffi),
+          # the cbindgen header and the pkg-config file, as `make install`
+          # lays them out.
+          libclientcache = pkgs.rustPlatform.buildRustPackage {
+            pname = "libclientcache";
+            inherit version src;
+            cargoLock.lockFile = ./rust/Cargo.lock;
+            cargoRoot = "rust";
+            buildAndTestSubdir = "rust";
+            cargoBuildFlags = [ "--package" "clientcache-ffi" ];
+            # The core's and the C ABI's own tests; the whole workspace
+            # (with the S3 round trips) is checks.rust.
+            cargoTestFlags = [ "--package" "clientcache" "--package" "clientcache-ffi" ];
+            nativeBuildInputs = [ pkgs.cbindgen ];
+            postInstall = ''
+              # cargoInstallHook has copied the cdylib and the staticlib.
+              test -f $out/lib/libclientcache.so
+              test -f $out/lib/libclientcache.a
+              mkdir -p $out/include $out/lib/pkgconfig
+              (cd rust/ffi && cbindgen --quiet --config cbindgen.toml --crate clientcache-ffi \
+                --output $out/include/clientcache.h)
+              substitute clientcache.pc.in $out/lib/pkgconfig/clientcache.pc \
+                --replace-fail @PREFIX@ $out --replace-fail @VERSION@ ${version}
+            '';
+            meta = {
+              description = "C ABI of clientcache (libclientcache.so, libclientcache.a, clientcache.h, clientcache.pc)";
+              license = pkgs.lib.licenses.asl20;
+              platforms = pkgs.lib.platforms.linux;
+            };
+          };
+
+          # The Go module, compiled against the library above through
+          # pkg-config (build tag clientcache_pkgconfig); its checkPhase runs
+          # `go test` against the S3 test server.
+          clientcache-go = pkgs.buildGoModule {
+            pname = "clientcache-go";
+            inherit version src;
+            modRoot = "bindings/go";
+            vendorHash = goVendorHash;
+            tags = [ "clientcache_pkgconfig" ];
+            nativeBuildInputs = [ pkgs.pkg-config ];
+            buildInputs = [ libclientcache ];
+            nativeCheckInputs = [ s3Server ];
+            env = suiteEnv;
+            checkPhase = ''
+              runHook preCheck
+              bash ../../scripts/with-s3-server.sh go test -tags clientcache_pkgconfig -race -count=1 ./...
+              runHook postCheck
+            '';
+          };
+
+          # The npm package with its Node-API addon, built by node-gyp against
+          # the library above (scripts/paths.js reads CLIENTCACHE_LIB_DIR and
+          # CLIENTCACHE_INCLUDE_DIR); dependencies come from package-lock.json.
+          clientcache-node = pkgs.buildNpmPackage {
+            pname = "clientcache-node";
+            inherit version src;
+            sourceRoot = "${src.name}/bindings/node";
+            npmDeps = pkgs.importNpmLock { npmRoot = ./bindings/node; };
+            npmConfigHook = pkgs.importNpmLock.npmConfigHook;
+            nativeBuildInputs = [ pkgs.python3 pkgs.pkg-config ];
+            nativeCheckInputs = [ s3Server ];
+            env = suiteEnv // {
+              CLIENTCACHE_LIB_DIR = "${libclientcache}/lib";
+              CLIENTCACHE_INCLUDE_DIR = "${libclientcache}/include";
+            };
+            doCheck = true;
+            checkPhase = ''
+              runHook preCheck
+              bash ../../scripts/with-s3-server.sh npm test
+              runHook postCheck
+            '';
+          };
+
+          # A suite that only runs tests: it succeeds with an empty output.
+          suite = name: args:
+            pkgs.stdenv.mkDerivation ({
+              pname = "clientcache-${name}-suite";
+              inherit version src;
+              dontConfigure = true;
+              doCheck = true;
+              installPhase = "mkdir -p $out";
+            } // args);
+        in
+        {
+          packages = {
+            default = libclientcache;
+            inherit libclientcache clientcache-go clientcache-node;
+          };
+
+          checks = {
+            inherit libclientcache clientcache-go clientcache-node;
+
+            # The installed header is what cbindgen generates from rust/ffi;
+            # the committed include/clientcache.h must match it.
+            header = pkgs.runCommand "clientcache-header-fresh" { } ''
+              diff -u ${src}/include/clientcache.h ${libclientcache}/include/clientcache.h
+              mkdir -p $out
+            '';
+
+            # The whole Cargo workspace's tests (core, C ABI, aws), with the
+            # S3 round trips.
+            rust = pkgs.rustPlatform.buildRustPackage {
+              pname = "clientcache-rust-suite";
+              inherit version src;
+              cargoLock.lockFile = ./rust/Cargo.lock;
+              cargoRoot = "rust";
+              buildAndTestSubdir = "rust";
+              cargoBuildFlags = [ "--workspace" ];
+              nativeCheckInputs = [ s3Server ];
+              env = suiteEnv;
+              checkPhase = ''
+                runHook preCheck
+                (cd rust && bash ../scripts/with-s3-server.sh cargo test --workspace --locked --release)
+                runHook postCheck
+              '';
+              installPhase = "mkdir -p $out";
+            };
+
+            # The C suite, compiled with the warnings of mk/c.mk against the
+            # installed library (found through pkg-config), then run plain and
+            # under valgrind memcheck.
+            c = suite "c" {
+              nativeBuildInputs = [ pkgs.pkg-config pkgs.valgrind ];
+              buildInputs = [ libclientcache ];
+              buildPhase = ''
+                runHook preBuild
+                $CC -std=c11 -Wall -Wextra -Wpedantic -Werror -g -O1 \
+                  $(pkg-config --cflags clientcache) tests/c/*.c \
+                  $(pkg-config --libs clientcache) -pthread -o c_suite
+                runHook postBuild
+              '';
+              checkPhase = ''
+                runHook preCheck
+                ./c_suite
+                valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite ./c_suite
+                runHook postCheck
+              '';
+            };
+          };
+
+          # Every tool the Makefile and the Bazel files use.
+          devShells.default = pkgs.mkShell {
+            packages = [
+              pkgs.cargo
+              pkgs.rustc
+              pkgs.clippy
+              pkgs.rustfmt
+              pkgs.cbindgen
+              pkgs.gcc
+              pkgs.gnumake
+              pkgs.pkg-config
+              pkgs.valgrind
+              pkgs.go
+              pkgs.nodejs
+              pkgs.python3
+              s3Server
+              pkgs.bazel_7
+              pkgs.git
+            ];
+          };
+        };
+
+      outputsBySystem = forAllSystems perSystem;
+      pick = name: builtins.mapAttrs (_: outputs: outputs.${name}) outputsBySystem;
+    in
+    {
+      packages = pick "packages";
+      checks = pick "checks";
+      devShells = pick "devShells";
+
+      # `nixpkgs.overlays = [ clientcache.overlays.default ]` adds pkgs.libclientcache.
+      overlays.default = final: prev: {
+        libclientcache = self.packages.${prev.stdenv.hostPlatform.system}.libclientcache;
+      };
+    };
+}

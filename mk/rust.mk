@@ -1,0 +1,41 @@
+# Rust core and C ABI: formatting, lints, tests, header freshness, install.
+
+CBINDGEN_ARGS := --config ffi/cbindgen.toml --crate clientcache-ffi ffi
+
+.PHONY: header test-rust test-header
+header:
+	@$(ENSURE) cbindgen
+	cd rust && cbindgen $(CBINDGEN_ARGS) --output $(INCLUDE_DIR)/clientcache.h
+
+# fmt + clippy (warnings denied) over the whole workspace, then the core and
+# FFI tests (the aws crate's tests need the S3 server: see mk/aws.mk).
+test-rust:
+	@$(ENSURE) rust
+	cd rust && $(CARGO) fmt --all --check
+	cd rust && $(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+	cd rust && $(CARGO) test --locked -p clientcache -p clientcache-ffi
+
+# The committed header must be what cbindgen generates from the sources.
+test-header:
+	@$(ENSURE) cbindgen
+	@cd rust && cbindgen $(CBINDGEN_ARGS) --output $(ROOT)/build/clientcache.h.fresh
+	@if diff -u $(INCLUDE_DIR)/clientcache.h $(ROOT)/build/clientcache.h.fresh; then \
+	  echo "include/clientcache.h is up to date"; \
+	else \
+	  echo "include/clientcache.h is stale: run 'make header' and commit it" >&2; exit 1; \
+	fi
+
+TEST_SUITES_ALL += test-rust test-header
+
+# make install PREFIX=/dir: the shared and static library, the header and a
+# pkg-config file.
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' rust/Cargo.toml | head -1)
+.PHONY: install
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(LIB_DIR)/libclientcache.so $(DESTDIR)$(PREFIX)/lib/libclientcache.so
+	install -m 644 $(LIB_DIR)/libclientcache.a $(DESTDIR)$(PREFIX)/lib/libclientcache.a
+	install -m 644 $(INCLUDE_DIR)/clientcache.h $(DESTDIR)$(PREFIX)/include/clientcache.h
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' clientcache.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/clientcache.pc
+	@echo "installed libclientcache $(VERSION) into $(DESTDIR)$(PREFIX)"
