@@ -22,8 +22,9 @@
       relative = path:
         builtins.substring (builtins.stringLength root + 1) (builtins.stringLength (toString path)) (toString path);
       buildOutput = [ "rust/target" "bindings/node/node_modules" "bindings/node/build" "build" ".tmp" ".git" ];
+      srcName = "clientcache-source";
       src = builtins.path {
-        name = "clientcache-source";
+        name = srcName;
         path = ./.;
         filter = path: type:
           let rel = relative path; in
@@ -104,7 +105,7 @@
           clientcache-node = pkgs.buildNpmPackage {
             pname = "clientcache-node";
             inherit version src;
-            sourceRoot = "${src.name}/bindings/node";
+            sourceRoot = "${srcName}/bindings/node";
             npmDeps = pkgs.importNpmLock { npmRoot = ./bindings/node; };
             npmConfigHook = pkgs.importNpmLock.npmConfigHook;
             nativeBuildInputs = [ pkgs.python3 pkgs.pkg-config ];

@@ -31,7 +31,7 @@
             assert builtins.isAttrs args;
             assert check args;
             let drv = derivation {
-              name = "${args.pname or args.name}-${args.version or "stub"}";
+              name = "${args.pname or args.name or "nix-shell"}-${args.version or "stub"}";
               inherit system;
               builder = "/bin/sh";
               args = [ "-c" "exit 1" ];
