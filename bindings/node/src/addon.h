@@ -1,0 +1,121 @@
+/* Shared declarations of the clientcache Node-API addon.
+ *
+ * The addon is a thin layer over include/clientcache.h: it translates JS
+ * values to the C ABI and back, holds JS values through napi_ref, and turns
+ * failing statuses into the JS error classes of lib/errors.js. Identity,
+ * locking and eviction all live in the Rust core.
+ *
+ * There is no mutable global state: everything per load lives in one
+ * cc_addon, registered with napi_set_instance_data and passed to every
+ * exported function as its callback data. Worker threads each load their own
+ * instance. */
+#ifndef CLIENTCACHE_NODE_ADDON_H
+#define CLIENTCACHE_NODE_ADDON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <node_api.h>
+#include <uv.h>
+
+#include "clientcache.h"
+
+typedef struct cc_cache_box cc_cache_box;
+
+/* A value released by the core on a thread other than the JS thread: its
+ * napi_ref cannot be deleted there, so it waits here until the JS thread
+ * drains the list (see cc_release in cache.c). */
+typedef struct cc_orphan {
+  napi_ref ref;
+  struct cc_orphan *next;
+} cc_orphan;
+
+/* Per-load state. Every field except the orphan list is touched only on the
+ * JS thread of `env`. */
+typedef struct cc_addon {
+  napi_env env;
+  uv_thread_t js_thread;
+  /* lib/errors.js makeError(statusName, message, kind) -> Error, set by setup() */
+  napi_ref make_error;
+  /* random per load, so a handle from another copy of the addon is rejected */
+  napi_type_tag key_tag;
+  napi_type_tag cache_tag;
+  /* value accounting (exported to tests): refs handed to a cache / released */
+  uint64_t refs_retained;
+  uint64_t refs_released;
+  /* live caches, so the env cleanup hook can free them before teardown */
+  cc_cache_box *caches;
+  bool cleanup_hook_ran;
+  /* guards `orphans` only */
+  uv_mutex_t orphan_lock;
+  cc_orphan *orphans;
+} cc_addon;
+
+/* The native side of one ClientCache / ResourceCache (napi_wrap'ed). */
+struct cc_cache_box {
+  cc_addon *addon;          /* NULL once the env cleanup hook has run */
+  clientcache_cache *cache; /* NULL once freed */
+  clientcache_kind kind;
+  cc_cache_box *prev, *next;
+};
+
+/* ---- errors.c: status checks and throwing ---- */
+
+/* Throws for a failed napi call unless an exception is already pending (a
+ * pending JS exception is never clobbered). Always returns NULL. */
+napi_value cc_throw_napi(napi_env env, napi_status status, const char *what);
+
+/* Throws the JS error for a failing clientcache status: makeError(statusName,
+ * clientcache_last_error(), kind). Must run on the thread of the failing call
+ * (the message is thread-local). Always returns NULL. */
+napi_value cc_throw_status(napi_env env, cc_addon *addon, clientcache_status status,
+                           clientcache_kind kind);
+
+/* Throws makeError(statusName, message, kind) with a message of our own. */
+napi_value cc_throw_message(napi_env env, cc_addon *addon, const char *status_name,
+                            const char *message, clientcache_kind kind);
+
+/* Evaluates a napi call; on failure throws (without clobbering) and returns NULL
+ * from the enclosing napi_callback. */
+#define CC_NAPI(env, call)                                                     \
+  do {                                                                         \
+    napi_status cc_s_ = (call);                                                \
+    if (cc_s_ != napi_ok) return cc_throw_napi((env), cc_s_, #call);           \
+  } while (0)
+
+/* Fetches up to N arguments and the addon (callback data). */
+#define CC_ARGS(env, info, n)                                                  \
+  size_t argc = (n);                                                           \
+  napi_value argv[(n) > 0 ? (n) : 1];                                          \
+  cc_addon *addon = NULL;                                                      \
+  CC_NAPI((env), napi_get_cb_info((env), (info), &argc, argv, NULL,            \
+                                  (void **)&addon));                           \
+  for (size_t cc_i_ = argc; cc_i_ < (size_t)(n); cc_i_++)                      \
+    napi_get_undefined((env), &argv[cc_i_]);
+
+/* ---- keys.c ---- */
+
+/* Unwraps a key handle created by keyNew (type-tag checked); throws and
+ * returns false otherwise. */
+bool cc_unwrap_key(napi_env env, cc_addon *addon, napi_value value, clientcache_key **out);
+/* Wraps an owned key in a new handle object (takes ownership, also on failure). */
+napi_status cc_wrap_key(napi_env env, cc_addon *addon, clientcache_key *key, napi_value *out);
+napi_status cc_keys_init(napi_env env, cc_addon *addon, napi_value exports);
+
+/* ---- cache.c ---- */
+napi_status cc_cache_init(napi_env env, cc_addon *addon, napi_value exports);
+/* Frees every live cache of this load (env teardown). */
+void cc_caches_teardown(cc_addon *addon);
+/* Deletes refs released off the JS thread (JS thread only). */
+void cc_drain_orphans(cc_addon *addon);
+
+/* ---- helpers shared by keys.c and cache.c ---- */
+
+/* Reads a JS string (or the bytes of a Buffer / TypedArray, passed verbatim)
+ * into `stack` when it fits, else into a malloc'ed buffer returned in *heap
+ * (free it). Throws a TypeError naming `what` for any other type. */
+bool cc_get_text(napi_env env, napi_value value, const char *what, char *stack, size_t cap,
+                 const char **out, size_t *out_len, char **heap);
+
+#endif

@@ -1,0 +1,477 @@
+/* Cache handles and value lifetime.
+ *
+ * A cache handle is an empty JS object, type-tagged with this load's cache
+ * tag and napi_wrap'ed around a cc_cache_box that owns a clientcache_cache.
+ * Values are JS objects held through napi_ref (refcount 1): set() and a
+ * successful getOrCreate() factory create the ref and hand it to the core;
+ * the core calls cc_release exactly once per value, when it is in no cache
+ * and held by no lease (eviction, delete, pop, clear, shrinking, cache free),
+ * and cc_release deletes the ref.
+ *
+ * Threads: in Node every cache operation runs on the JS thread of the env
+ * that created the cache (handles cannot cross to workers; each worker loads
+ * its own addon instance), and leases never outlive the native call that
+ * took them, so the core always calls cc_release on the JS thread, where
+ * napi_delete_reference is legal. cc_release still checks: a release on any
+ * other thread queues the ref on addon->orphans (mutex-guarded) and the JS
+ * thread deletes it at its next release or at teardown. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "addon.h"
+
+/* ---- release and teardown ---- */
+
+static bool on_js_thread(cc_addon *addon) {
+  uv_thread_t self = uv_thread_self();
+  return uv_thread_equal(&self, &addon->js_thread) != 0;
+}
+
+void cc_drain_orphans(cc_addon *addon) {
+  uv_mutex_lock(&addon->orphan_lock);
+  cc_orphan *list = addon->orphans;
+  addon->orphans = NULL;
+  uv_mutex_unlock(&addon->orphan_lock);
+  while (list != NULL) {
+    cc_orphan *next = list->next;
+    napi_delete_reference(addon->env, list->ref);
+    addon->refs_released++;
+    free(list);
+    list = next;
+  }
+}
+
+/* The core's release callback; release_ctx is the cc_addon. */
+static void cc_release(void *value, void *ctx) {
+  cc_addon *addon = (cc_addon *)ctx;
+  napi_ref ref = (napi_ref)value;
+  if (on_js_thread(addon)) {
+    napi_delete_reference(addon->env, ref);
+    addon->refs_released++;
+    if (addon->orphans != NULL) cc_drain_orphans(addon); /* racy peek is fine: it re-checks under the lock */
+    return;
+  }
+  cc_orphan *o = malloc(sizeof *o);
+  if (o == NULL) return; /* cannot happen in Node; leaking one ref beats touching napi here */
+  o->ref = ref;
+  uv_mutex_lock(&addon->orphan_lock);
+  o->next = addon->orphans;
+  addon->orphans = o;
+  uv_mutex_unlock(&addon->orphan_lock);
+}
+
+static void box_link(cc_addon *addon, cc_cache_box *box) {
+  box->prev = NULL;
+  box->next = addon->caches;
+  if (addon->caches != NULL) addon->caches->prev = box;
+  addon->caches = box;
+}
+
+static void box_unlink(cc_addon *addon, cc_cache_box *box) {
+  if (box->prev != NULL) box->prev->next = box->next;
+  else addon->caches = box->next;
+  if (box->next != NULL) box->next->prev = box->prev;
+  box->prev = box->next = NULL;
+}
+
+/* napi_wrap finalizer: the JS cache object was collected (or the env is
+ * going away). Freeing the core cache releases every value it still holds. */
+static void box_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  cc_cache_box *box = (cc_cache_box *)data;
+  if (box->addon != NULL) {
+    box_unlink(box->addon, box);
+    clientcache_cache *cache = box->cache;
+    box->cache = NULL;
+    clientcache_cache_free(cache);
+  }
+  free(box);
+}
+
+void cc_caches_teardown(cc_addon *addon) {
+  while (addon->caches != NULL) {
+    cc_cache_box *box = addon->caches;
+    box_unlink(addon, box);
+    clientcache_cache *cache = box->cache;
+    box->cache = NULL;
+    box->addon = NULL; /* its finalizer, if it still runs, only frees the box */
+    clientcache_cache_free(cache);
+  }
+  cc_drain_orphans(addon);
+}
+
+/* ---- handles ---- */
+
+static napi_status wrap_cache(napi_env env, cc_addon *addon, clientcache_cache *cache,
+                              clientcache_kind kind, napi_value *out) {
+  cc_cache_box *box = calloc(1, sizeof *box);
+  if (box == NULL) {
+    clientcache_cache_free(cache);
+    return napi_generic_failure;
+  }
+  box->addon = addon;
+  box->cache = cache;
+  box->kind = kind;
+  box_link(addon, box);
+  napi_value obj;
+  napi_status s = napi_create_object(env, &obj);
+  if (s == napi_ok) s = napi_type_tag_object(env, obj, &addon->cache_tag);
+  if (s == napi_ok) s = napi_wrap(env, obj, box, box_finalize, NULL, NULL);
+  if (s != napi_ok) {
+    box_unlink(addon, box);
+    clientcache_cache_free(cache);
+    free(box);
+    return s;
+  }
+  *out = obj;
+  return napi_ok;
+}
+
+static bool unwrap_cache(napi_env env, cc_addon *addon, napi_value value, cc_cache_box **out) {
+  napi_valuetype type;
+  bool tagged = false;
+  void *data = NULL;
+  if (napi_typeof(env, value, &type) == napi_ok && type == napi_object &&
+      napi_check_object_type_tag(env, value, &addon->cache_tag, &tagged) == napi_ok && tagged &&
+      napi_unwrap(env, value, &data) == napi_ok && data != NULL) {
+    cc_cache_box *box = (cc_cache_box *)data;
+    if (box->cache == NULL) {
+      napi_throw_error(env, "ERR_CLIENTCACHE_CLOSED", "the cache was torn down with its environment");
+      return false;
+    }
+    *out = box;
+    return true;
+  }
+  napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected a clientcache cache handle");
+  return false;
+}
+
+/* Reads the value a lease holds and frees the lease. */
+static napi_value lease_take(napi_env env, clientcache_lease *lease) {
+  napi_ref ref = (napi_ref)clientcache_lease_value(lease);
+  napi_value value = NULL;
+  napi_status s = napi_get_reference_value(env, ref, &value);
+  clientcache_lease_free(lease); /* after reading: our local handle keeps the object alive */
+  if (s != napi_ok || value == NULL) return cc_throw_napi(env, s, "reading a cached value");
+  return value;
+}
+
+static bool get_size(napi_env env, cc_addon *addon, napi_value v, clientcache_kind kind,
+                     size_t *out) {
+  double d = 0;
+  if (napi_get_value_double(env, v, &d) != napi_ok || !isfinite(d) || d < 0 || floor(d) != d ||
+      d > 9007199254740991.0) {
+    cc_throw_message(env, addon, "INVALID_ARGUMENT", "maxSize must be a positive integer", kind);
+    return false;
+  }
+  *out = (size_t)d;
+  return true;
+}
+
+/* ---- exported functions ---- */
+
+/* cacheNew(kind, policy, maxSize) */
+static napi_value cache_new(napi_env env, napi_callback_info info) {
+  CC_ARGS(env, info, 3);
+  uint32_t kind = 0, policy = 0;
+  size_t max_size = 0;
+  CC_NAPI(env, napi_get_value_uint32(env, argv[0], &kind));
+  CC_NAPI(env, napi_get_value_uint32(env, argv[1], &policy));
+  if (!get_size(env, addon, argv[2], kind, &max_size)) return NULL;
+  clientcache_cache *cache = NULL;
+  clientcache_status st = clientcache_cache_new(kind, policy, max_size, cc_release, addon, &cache);
+  if (st != CLIENTCACHE_STATUS_OK) return cc_throw_status(env, addon, st, kind);
+  napi_value result;
+  CC_NAPI(env, wrap_cache(env, addon, cache, kind, &result));
+  return result;
+}
+
+#define CC_CACHE_KEY_ARGS(n)                                                   \
+  CC_ARGS(env, info, n);                                                       \
+  cc_cache_box *box;                                                           \
+  clientcache_key *key;                                                        \
+  if (!unwrap_cache(env, addon, argv[0], &box)) return NULL;                   \
+  if (!cc_unwrap_key(env, addon, argv[1], &key)) return NULL;
+
+/* cacheSet(cache, key, value) */
+static napi_value cache_set(napi_env env, napi_callback_info info) {
+  CC_CACHE_KEY_ARGS(3);
+  napi_ref ref;
+  CC_NAPI(env, napi_create_reference(env, argv[2], 1, &ref));
+  clientcache_status st = clientcache_cache_insert(box->cache, key, ref);
+  if (st != CLIENTCACHE_STATUS_OK) {
+    cc_throw_status(env, addon, st, box->kind);
+    napi_delete_reference(env, ref); /* a failed insert leaves the value ours */
+    return NULL;
+  }
+  addon->refs_retained++;
+  return NULL;
+}
+
+static napi_value lookup(napi_env env, napi_callback_info info, bool promote, bool throw_on_miss) {
+  CC_CACHE_KEY_ARGS(2);
+  clientcache_lease *lease = NULL;
+  clientcache_status st = promote ? clientcache_cache_get(box->cache, key, &lease)
+                                  : clientcache_cache_peek(box->cache, key, &lease);
+  if (st == CLIENTCACHE_STATUS_OK) return lease_take(env, lease);
+  if (st == CLIENTCACHE_STATUS_NOT_FOUND && !throw_on_miss) return NULL; /* undefined */
+  return cc_throw_status(env, addon, st, box->kind);
+}
+
+static napi_value cache_get(napi_env env, napi_callback_info info) {
+  return lookup(env, info, true, false);
+}
+static napi_value cache_get_or_throw(napi_env env, napi_callback_info info) {
+  return lookup(env, info, true, true);
+}
+static napi_value cache_peek(napi_env env, napi_callback_info info) {
+  return lookup(env, info, false, false);
+}
+
+static napi_value cache_has(napi_env env, napi_callback_info info) {
+  CC_CACHE_KEY_ARGS(2);
+  napi_value result;
+  CC_NAPI(env, napi_get_boolean(env, clientcache_cache_contains(box->cache, key), &result));
+  return result;
+}
+
+/* cacheDelete(cache, key) -> the removed value; throws not-found */
+static napi_value cache_delete(napi_env env, napi_callback_info info) {
+  CC_CACHE_KEY_ARGS(2);
+  clientcache_lease *lease = NULL;
+  clientcache_status st = clientcache_cache_remove(box->cache, key, &lease);
+  if (st != CLIENTCACHE_STATUS_OK) return cc_throw_status(env, addon, st, box->kind);
+  return lease_take(env, lease); /* freeing the lease releases the value */
+}
+
+/* cachePopVictim(cache) -> [keyHandle, value]; throws not-found when empty */
+static napi_value cache_pop_victim(napi_env env, napi_callback_info info) {
+  CC_ARGS(env, info, 1);
+  cc_cache_box *box;
+  if (!unwrap_cache(env, addon, argv[0], &box)) return NULL;
+  clientcache_key *key = NULL;
+  clientcache_lease *lease = NULL;
+  clientcache_status st = clientcache_cache_pop_victim(box->cache, &key, &lease);
+  if (st != CLIENTCACHE_STATUS_OK) return cc_throw_status(env, addon, st, box->kind);
+  napi_value pair, key_obj, value;
+  napi_status s = cc_wrap_key(env, addon, key, &key_obj); /* owns key from here on */
+  value = lease_take(env, lease);
+  if (s != napi_ok) return cc_throw_napi(env, s, "wrapping a key");
+  if (value == NULL) return NULL;
+  CC_NAPI(env, napi_create_array_with_length(env, 2, &pair));
+  CC_NAPI(env, napi_set_element(env, pair, 0, key_obj));
+  CC_NAPI(env, napi_set_element(env, pair, 1, value));
+  return pair;
+}
+
+/* State of one getOrCreate call, seen by the factory trampoline. All of it
+ * lives in the native frame of cache_get_or_create, on the JS thread. */
+typedef struct {
+  napi_env env;
+  napi_value factory;
+  napi_value exception; /* what the JS factory threw, rethrown to the caller */
+  bool threw;
+  bool created; /* the factory handed a new ref to the core */
+} factory_call;
+
+static int32_t factory_trampoline(const clientcache_key *key, void *ctx, void **out_value) {
+  (void)key;
+  factory_call *fc = (factory_call *)ctx;
+  napi_value undefined, result;
+  napi_get_undefined(fc->env, &undefined);
+  napi_status s = napi_call_function(fc->env, undefined, fc->factory, 0, NULL, &result);
+  napi_ref ref = NULL;
+  if (s == napi_ok) s = napi_create_reference(fc->env, result, 1, &ref);
+  if (s != napi_ok) {
+    bool pending = false;
+    napi_is_exception_pending(fc->env, &pending);
+    if (pending && napi_get_and_clear_last_exception(fc->env, &fc->exception) == napi_ok)
+      fc->threw = true;
+    return 1;
+  }
+  fc->created = true;
+  *out_value = ref;
+  return 0;
+}
+
+/* cacheGetOrCreate(cache, key, factory) -> value. The factory is a
+ * synchronous JS function of no arguments (lib/cache.js wraps the user's). */
+static napi_value cache_get_or_create(napi_env env, napi_callback_info info) {
+  CC_CACHE_KEY_ARGS(3);
+  factory_call fc = {env, argv[2], NULL, false, false};
+  clientcache_lease *lease = NULL;
+  clientcache_status st =
+      clientcache_cache_get_or_insert_with(box->cache, key, factory_trampoline, &fc, &lease);
+  if (fc.created) addon->refs_retained++; /* the core owns that ref now and will release it */
+  if (st == CLIENTCACHE_STATUS_OK) {
+    /* The lease holds either the hit or the new value; when the factory ran,
+     * the cache took our ref. */
+    if (lease == NULL) return cc_throw_napi(env, napi_generic_failure, "get_or_insert_with");
+    napi_value value = lease_take(env, lease);
+    return value;
+  }
+  if (st == CLIENTCACHE_STATUS_FACTORY_FAILED && fc.threw) {
+    napi_throw(env, fc.exception);
+    return NULL;
+  }
+  return cc_throw_status(env, addon, st, box->kind);
+}
+
+static napi_value cache_size(napi_env env, napi_callback_info info) {
+  CC_ARGS(env, info, 1);
+  cc_cache_box *box;
+  if (!unwrap_cache(env, addon, argv[0], &box)) return NULL;
+  napi_value result;
+  CC_NAPI(env, napi_create_double(env, (double)clientcache_cache_len(box->cache), &result));
+  return result;
+}
+
+static napi_value cache_max_size(napi_env env, napi_callback_info info) {
+  CC_ARGS(env, info, 1);
+  cc_cache_box *box;
+  if (!unwrap_cache(env, addon, argv[0], &box)) return NULL;
+  napi_value result;
+  CC_NAPI(env, napi_create_double(env, (double)clientcache_cache_max_size(box->cache), &result));
+  return result;
+}
+
+static napi_value cache_set_max_size(napi_env env, napi_callback_info info) {
+  CC_ARGS(env, info, 2);
+  cc_cache_box *box;
+  size_t max_size;
+  if (!unwrap_cache(env, addon, argv[0], &box)) return NULL;
+  if (!get_size(env, addon, argv[1], box->kind, &max_size)) return NULL;
+  clientcache_status st = clientcache_cache_set_max_size(box->cache, max_size);
+  if (st != CLIENTCACHE_STATUS_OK) return cc_throw_status(env, addon, st, box->kind);
+  return NULL;
+}
+
+static napi_value cache_clear(napi_env env, napi_callback_info info) {
+  CC_ARGS(env, info, 1);
+  cc_cache_box *box;
+  if (!unwrap_cache(env, addon, argv[0], &box)) return NULL;
+  clientcache_status st = clientcache_cache_clear(box->cache);
+  if (st != CLIENTCACHE_STATUS_OK) return cc_throw_status(env, addon, st, box->kind);
+  return NULL;
+}
+
+/* cacheCopy(cache) -> a new cache handle sharing the values */
+static napi_value cache_copy(napi_env env, napi_callback_info info) {
+  CC_ARGS(env, info, 1);
+  cc_cache_box *box;
+  if (!unwrap_cache(env, addon, argv[0], &box)) return NULL;
+  clientcache_cache *copy = NULL;
+  clientcache_status st = clientcache_cache_copy(box->cache, &copy);
+  if (st != CLIENTCACHE_STATUS_OK) return cc_throw_status(env, addon, st, box->kind);
+  napi_value result;
+  CC_NAPI(env, wrap_cache(env, addon, copy, box->kind, &result));
+  return result;
+}
+
+static napi_status set_u64(napi_env env, napi_value obj, const char *name, uint64_t v) {
+  napi_value n;
+  napi_status s = napi_create_double(env, (double)v, &n);
+  return s == napi_ok ? napi_set_named_property(env, obj, name, n) : s;
+}
+
+static napi_value cache_stats(napi_env env, napi_callback_info info) {
+  CC_ARGS(env, info, 1);
+  cc_cache_box *box;
+  if (!unwrap_cache(env, addon, argv[0], &box)) return NULL;
+  clientcache_stats stats;
+  clientcache_status st = clientcache_cache_stats(box->cache, &stats);
+  if (st != CLIENTCACHE_STATUS_OK) return cc_throw_status(env, addon, st, box->kind);
+  napi_value obj;
+  CC_NAPI(env, napi_create_object(env, &obj));
+  CC_NAPI(env, set_u64(env, obj, "hits", stats.hits));
+  CC_NAPI(env, set_u64(env, obj, "misses", stats.misses));
+  CC_NAPI(env, set_u64(env, obj, "insertions", stats.insertions));
+  CC_NAPI(env, set_u64(env, obj, "evictions", stats.evictions));
+  CC_NAPI(env, set_u64(env, obj, "removals", stats.removals));
+  CC_NAPI(env, set_u64(env, obj, "size", stats.len));
+  CC_NAPI(env, set_u64(env, obj, "maxSize", stats.max_size));
+  return obj;
+}
+
+/* cacheSnapshot(cache, withValues) -> [k0, k1, ...] or [k0, v0, k1, v1, ...]
+ * in victim order (first = next victim). Values are read with peek, so the
+ * snapshot promotes nothing. */
+static napi_value cache_snapshot(napi_env env, napi_callback_info info) {
+  CC_ARGS(env, info, 2);
+  cc_cache_box *box;
+  bool with_values = false;
+  if (!unwrap_cache(env, addon, argv[0], &box)) return NULL;
+  CC_NAPI(env, napi_get_value_bool(env, argv[1], &with_values));
+  clientcache_snapshot *snap = NULL;
+  clientcache_status st = clientcache_cache_snapshot(box->cache, &snap);
+  if (st != CLIENTCACHE_STATUS_OK) return cc_throw_status(env, addon, st, box->kind);
+  size_t n = clientcache_snapshot_len(snap);
+  napi_value arr = NULL;
+  napi_status s = napi_create_array_with_length(env, with_values ? 2 * n : n, &arr);
+  uint32_t at = 0;
+  for (size_t i = 0; s == napi_ok && i < n; i++) {
+    const clientcache_key *borrowed = clientcache_snapshot_key(snap, i);
+    napi_value key_obj, value;
+    s = cc_wrap_key(env, addon, clientcache_key_clone(borrowed), &key_obj);
+    if (s != napi_ok) break;
+    s = napi_set_element(env, arr, at++, key_obj);
+    if (s != napi_ok || !with_values) continue;
+    clientcache_lease *lease = NULL;
+    if (clientcache_cache_peek(box->cache, borrowed, &lease) == CLIENTCACHE_STATUS_OK) {
+      value = lease_take(env, lease);
+      if (value == NULL) {
+        s = napi_pending_exception;
+        break;
+      }
+    } else {
+      napi_get_undefined(env, &value);
+    }
+    s = napi_set_element(env, arr, at++, value);
+  }
+  clientcache_snapshot_free(snap);
+  if (s != napi_ok) return cc_throw_napi(env, s, "building a snapshot");
+  return arr;
+}
+
+/* accounting() -> { retained, released, caches }: test-only view of value
+ * lifetime (refs handed to caches, refs released by the core, live caches). */
+static napi_value accounting(napi_env env, napi_callback_info info) {
+  cc_addon *addon = NULL;
+  CC_NAPI(env, napi_get_cb_info(env, info, NULL, NULL, NULL, (void **)&addon));
+  cc_drain_orphans(addon);
+  uint64_t caches = 0;
+  for (cc_cache_box *b = addon->caches; b != NULL; b = b->next) caches++;
+  napi_value obj;
+  CC_NAPI(env, napi_create_object(env, &obj));
+  CC_NAPI(env, set_u64(env, obj, "retained", addon->refs_retained));
+  CC_NAPI(env, set_u64(env, obj, "released", addon->refs_released));
+  CC_NAPI(env, set_u64(env, obj, "caches", caches));
+  return obj;
+}
+
+napi_status cc_cache_init(napi_env env, cc_addon *addon, napi_value exports) {
+#define CC_FN(name, fn) {name, NULL, fn, NULL, NULL, NULL, napi_enumerable, addon}
+  napi_property_descriptor props[] = {
+      CC_FN("cacheNew", cache_new),
+      CC_FN("cacheSet", cache_set),
+      CC_FN("cacheGet", cache_get),
+      CC_FN("cacheGetOrThrow", cache_get_or_throw),
+      CC_FN("cachePeek", cache_peek),
+      CC_FN("cacheHas", cache_has),
+      CC_FN("cacheDelete", cache_delete),
+      CC_FN("cachePopVictim", cache_pop_victim),
+      CC_FN("cacheGetOrCreate", cache_get_or_create),
+      CC_FN("cacheSize", cache_size),
+      CC_FN("cacheMaxSize", cache_max_size),
+      CC_FN("cacheSetMaxSize", cache_set_max_size),
+      CC_FN("cacheClear", cache_clear),
+      CC_FN("cacheCopy", cache_copy),
+      CC_FN("cacheStats", cache_stats),
+      CC_FN("cacheSnapshot", cache_snapshot),
+      CC_FN("accounting", accounting),
+  };
+#undef CC_FN
+  return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+}

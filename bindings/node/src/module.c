@@ -1,0 +1,104 @@
+/* Module init: per-load state (no globals), setup(), version, teardown.
+ *
+ * Lifetime: the cc_addon is created here, registered with
+ * napi_set_instance_data (its finalizer frees it) and passed as callback
+ * data to every exported function. An env cleanup hook, registered after
+ * the env itself, runs before Node-API tears the env down: it frees every
+ * cache still alive, so each cached value's napi_ref is released exactly
+ * once while the env can still delete references. */
+#include <stdlib.h>
+
+#include "addon.h"
+
+static void addon_cleanup_hook(void *arg) {
+  cc_addon *addon = (cc_addon *)arg;
+  addon->cleanup_hook_ran = true;
+  cc_caches_teardown(addon);
+  if (addon->make_error != NULL) {
+    napi_delete_reference(addon->env, addon->make_error);
+    addon->make_error = NULL;
+  }
+}
+
+static void addon_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  cc_addon *addon = (cc_addon *)data;
+  /* The cleanup hook normally ran already; this covers an env that is
+   * finalized without it. */
+  if (!addon->cleanup_hook_ran) {
+    cc_caches_teardown(addon);
+    napi_remove_env_cleanup_hook(env, addon_cleanup_hook, addon);
+  }
+  uv_mutex_destroy(&addon->orphan_lock);
+  free(addon);
+}
+
+/* setup(makeError): registers lib/errors.js's error factory. */
+static napi_value setup(napi_env env, napi_callback_info info) {
+  CC_ARGS(env, info, 1);
+  napi_valuetype type;
+  CC_NAPI(env, napi_typeof(env, argv[0], &type));
+  if (type != napi_function) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "setup(makeError) needs a function");
+    return NULL;
+  }
+  if (addon->make_error != NULL) napi_delete_reference(env, addon->make_error);
+  CC_NAPI(env, napi_create_reference(env, argv[0], 1, &addon->make_error));
+  return NULL;
+}
+
+static napi_value version(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result;
+  CC_NAPI(env, napi_create_string_utf8(env, clientcache_version(), NAPI_AUTO_LENGTH, &result));
+  return result;
+}
+
+/* A per-load random tag: a handle made by another load of the addon (or
+ * another addon) never passes for one of ours. */
+static void make_tag(napi_type_tag *tag, cc_addon *addon, uint64_t salt) {
+  uint64_t x = uv_hrtime() ^ (uint64_t)(uintptr_t)addon ^ (salt * 0x9E3779B97F4A7C15ULL);
+  for (int i = 0; i < 2; i++) { /* splitmix64 */
+    x += 0x9E3779B97F4A7C15ULL;
+    uint64_t z = x;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    if (i == 0) tag->lower = z;
+    else tag->upper = z;
+  }
+}
+
+NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
+  cc_addon *addon = calloc(1, sizeof *addon);
+  if (addon == NULL) {
+    napi_throw_error(env, "ERR_CLIENTCACHE_INTERNAL", "out of memory");
+    return NULL;
+  }
+  addon->env = env;
+  addon->js_thread = uv_thread_self();
+  make_tag(&addon->key_tag, addon, 1);
+  make_tag(&addon->cache_tag, addon, 2);
+  if (uv_mutex_init(&addon->orphan_lock) != 0) {
+    free(addon);
+    napi_throw_error(env, "ERR_CLIENTCACHE_INTERNAL", "uv_mutex_init failed");
+    return NULL;
+  }
+  napi_status s = napi_set_instance_data(env, addon, addon_finalize, NULL);
+  if (s != napi_ok) {
+    uv_mutex_destroy(&addon->orphan_lock);
+    free(addon);
+    return cc_throw_napi(env, s, "napi_set_instance_data");
+  }
+  CC_NAPI(env, napi_add_env_cleanup_hook(env, addon_cleanup_hook, addon));
+
+  napi_property_descriptor props[] = {
+      {"setup", NULL, setup, NULL, NULL, NULL, napi_enumerable, addon},
+      {"version", NULL, version, NULL, NULL, NULL, napi_enumerable, addon},
+  };
+  CC_NAPI(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
+  CC_NAPI(env, cc_keys_init(env, addon, exports));
+  CC_NAPI(env, cc_cache_init(env, addon, exports));
+  return exports;
+}
