@@ -7,7 +7,7 @@
 #     stand-in nix/offline/nixpkgs-stub: Nix evaluates the outputs' structure
 #     for both systems, instantiates every package, check and dev shell as a
 #     derivation, checks the overlay's shape, and the stand-in reads
-#     rust/Cargo.lock and bindings/node/package-lock.json as nixpkgs would;
+#     rust/Cargo.lock as nixpkgs' importCargoLock would;
 #  3. the evaluated outputs are the expected ones: package/check/shell names,
 #     the library version equals rust/Cargo.toml's, the source filter keeps
 #     the sources and drops build output;

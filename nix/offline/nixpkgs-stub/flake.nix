@@ -4,8 +4,7 @@
 # interface that ../../../flake.nix uses, so that Nix itself can evaluate the
 # flake's outputs, instantiate every package, check and dev shell as a
 # derivation (`nix flake check --no-build`), and read the files those
-# functions read at evaluation time in real nixpkgs (rust/Cargo.lock,
-# bindings/node/package-lock.json). Every argument given to a stubbed builder
+# functions read at evaluation time in real nixpkgs (rust/Cargo.lock). Every argument given to a stubbed builder
 # is serialized into its derivation, so a typo, a missing file or a missing
 # attribute fails the check. Nothing here can be built: the builder exits 1.
 # What this cannot show — that real nixpkgs accepts the arguments and that the
@@ -69,18 +68,6 @@
             (args: hasVersion args && cargoLockOk args);
           buildGoModule = builder "buildGoModule"
             (args: hasVersion args && args ? vendorHash && sriHash args.vendorHash);
-          buildNpmPackage = builder "buildNpmPackage" (args: hasVersion args && args ? npmDeps);
-          importNpmLock = {
-            # Like the real one, reads both files at evaluation time.
-            __functor = _: { npmRoot, ... }@args:
-              let
-                pkg = builtins.fromJSON (builtins.readFile (npmRoot + "/package.json"));
-                lock = builtins.fromJSON (builtins.readFile (npmRoot + "/package-lock.json"));
-              in
-              assert lock.lockfileVersion >= 2;
-              stub "${pkg.name or "npm"}-npm-deps" { };
-            npmConfigHook = tool "npm-config-hook";
-          };
           runCommand = name: env: script:
             assert builtins.isString script;
             builder "runCommand" (_: true) (env // { inherit name script; });
