@@ -9,6 +9,10 @@
 # and the Rust, Go and Node suites as sh_tests that call `make test-rust`,
 # `make test-go` and `make test-node` (tools/bazel/make_suite.sh).
 #
+# Installs (scripts/ensure.sh) Debian's bazel-bootstrap + bazel-bootstrap-source,
+# a C compiler, and cbindgen (the //:clientcache_h genrule runs it); the
+# wrapped suites install their own tools through their make targets.
+#
 # BAZEL_FLAGS adds options to both commands, e.g.
 #   make test-bazel BAZEL_FLAGS='--test_tag_filters=-external'
 # runs only the Bazel-native tests (the C suite).
@@ -18,7 +22,7 @@ BAZEL_FLAGS ?=
 
 .PHONY: test-bazel
 test-bazel: lib
-	@$(ENSURE) bazel cc
+	@$(ENSURE) bazel cc cbindgen
 	@echo "bazel: Debian bazel-bootstrap $$(dpkg-query -W -f='$${Version}' bazel-bootstrap 2>/dev/null || echo '(not from apt)'), offline"
 	cd $(ROOT) && $(BAZEL) build $(BAZEL_FLAGS) //...
 	cd $(ROOT) && $(BAZEL) test $(BAZEL_FLAGS) //...
