@@ -477,3 +477,52 @@ impl<V> Cache<V> {
         assert!(inner.store.len() <= inner.max_size);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Params;
+
+    #[test]
+    fn shrinking_and_factories_keep_the_invariants() {
+        let key = |i: usize| {
+            Key::client("s3", &Params::new().with("profile_name", format!("p{i}"))).unwrap()
+        };
+        for policy in [Policy::Lru, Policy::Lfu] {
+            let cache: Cache<usize> = Cache::new(Kind::Client, policy, 5).unwrap();
+            for i in 0..20 {
+                cache
+                    .get_or_insert_with(&key(i % 7), || Ok::<_, Error>(i))
+                    .unwrap();
+                cache.validate();
+                if i % 5 == 0 {
+                    cache.set_max_size(1 + i % 4).unwrap();
+                    cache.validate();
+                }
+            }
+            let stats = cache.stats();
+            assert_eq!(stats.len as usize, cache.len());
+            assert!(stats.evictions > 0);
+        }
+    }
+
+    #[test]
+    fn kind_mismatch_hands_the_value_back() {
+        let cache: Cache<&str> = Cache::new(Kind::Client, Policy::Lru, 1).unwrap();
+        let resource = Key::resource("s3", &Params::new()).unwrap();
+        let err = cache.insert(resource.clone(), "v").unwrap_err();
+        assert!(matches!(
+            err.error,
+            Error::KindMismatch {
+                expected: Kind::Client,
+                found: Kind::Resource
+            }
+        ));
+        assert_eq!(err.value, "v");
+        assert!(matches!(
+            cache.get_or_insert_with(&resource, || Ok::<_, Error>("x")),
+            Err(Error::KindMismatch { .. })
+        ));
+        assert_eq!(cache.lookup(&resource), None);
+    }
+}

@@ -323,3 +323,84 @@ impl<V> Store<V> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Kind, Params};
+
+    /// Random operations with the invariants checked after each one.
+    fn churn(policy: Policy) {
+        let keys: Vec<Key> = (0..16)
+            .map(|i| {
+                Key::new(
+                    Kind::Client,
+                    "s3",
+                    &Params::new().with("profile_name", format!("p{i}")),
+                )
+                .unwrap()
+            })
+            .collect();
+        let mut store: Store<usize> = Store::new(policy);
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for step in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let key = &keys[(state % 16) as usize];
+            match (state >> 8) % 5 {
+                0 | 1 => {
+                    if !store.contains(key) {
+                        if store.len() >= 6 {
+                            store.pop_victim();
+                        }
+                        store.insert_new(key.clone(), step);
+                    }
+                }
+                2 | 3 => {
+                    store.get(key, true);
+                }
+                _ => {
+                    store.remove(key);
+                }
+            }
+            store.validate();
+            assert!(store.len() <= 6);
+        }
+        let all = store.take_all();
+        assert!(all.len() <= 6);
+        store.validate();
+        assert_eq!(store.len(), 0);
+    }
+
+    #[test]
+    fn lru_invariants_hold_under_churn() {
+        churn(Policy::Lru);
+    }
+
+    #[test]
+    fn lfu_invariants_hold_under_churn() {
+        churn(Policy::Lfu);
+    }
+
+    #[test]
+    fn lfu_ties_go_to_the_least_recent() {
+        let k = |i: usize| {
+            Key::new(
+                Kind::Client,
+                "s3",
+                &Params::new().with("profile_name", format!("p{i}")),
+            )
+            .unwrap()
+        };
+        let mut store: Store<usize> = Store::new(Policy::Lfu);
+        for i in 0..4 {
+            store.insert_new(k(i), i);
+        }
+        store.get(&k(0), true); // 0: freq 2
+        store.get(&k(2), true); // 2: freq 2, more recent than 0
+        let order: Vec<usize> = store.victim_order().map(|(_, v)| *v).collect();
+        assert_eq!(order, vec![1, 3, 0, 2]);
+        store.validate();
+    }
+}

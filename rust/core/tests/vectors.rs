@@ -31,11 +31,23 @@ fn every_vector_matches() {
         let name = v["name"].as_str().unwrap();
         let key = Key::from_json(kind(v), v["service_name"].as_str().unwrap(), params(v))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(key.canonical(), v["canonical"].as_str().unwrap(), "{name}: canonical");
-        assert_eq!(key.fingerprint(), v["fingerprint"].as_str().unwrap(), "{name}: fingerprint");
+        assert_eq!(
+            key.canonical(),
+            v["canonical"].as_str().unwrap(),
+            "{name}: canonical"
+        );
+        assert_eq!(
+            key.fingerprint(),
+            v["fingerprint"].as_str().unwrap(),
+            "{name}: fingerprint"
+        );
         assert_eq!(key.label(), v["label"].as_str().unwrap(), "{name}: label");
         assert_eq!(key.kind(), kind(v), "{name}: kind");
-        assert_eq!(key.service_name(), v["service_name"].as_str().unwrap(), "{name}: service");
+        assert_eq!(
+            key.service_name(),
+            v["service_name"].as_str().unwrap(),
+            "{name}: service"
+        );
     }
 }
 
@@ -46,7 +58,10 @@ fn every_error_case_is_rejected() {
     assert!(errors.len() >= 15, "at least 15 error cases");
     for v in errors {
         let name = v["name"].as_str().unwrap();
-        assert_eq!(v["status"], "INVALID_ARGUMENT", "{name}: the core only raises invalid arguments for keys");
+        assert_eq!(
+            v["status"], "INVALID_ARGUMENT",
+            "{name}: the core only raises invalid arguments for keys"
+        );
         let err = Key::from_json(kind(v), v["service_name"].as_str().unwrap(), params(v))
             .expect_err(name)
             .to_string();
@@ -63,8 +78,17 @@ fn secrets_never_appear_in_any_output() {
         let parsed: Json = serde_json::from_str(text).unwrap();
         let key = Key::from_json(kind(v), v["service_name"].as_str().unwrap(), params(v)).unwrap();
         for secret in clientcache::SECRET_PARAMS {
-            if let Some(clear) = parsed.get(secret).and_then(Json::as_str).filter(|s| s.len() >= 8) {
-                for shown in [key.canonical(), key.label(), &format!("{key:?}"), &key.to_string()] {
+            if let Some(clear) = parsed
+                .get(secret)
+                .and_then(Json::as_str)
+                .filter(|s| s.len() >= 8)
+            {
+                for shown in [
+                    key.canonical(),
+                    key.label(),
+                    &format!("{key:?}"),
+                    &key.to_string(),
+                ] {
                     assert!(!shown.contains(clear), "{secret} leaked in {shown}");
                 }
             }
@@ -87,5 +111,8 @@ fn reordered_members_give_the_same_key() {
     assert_eq!(by_name("demo key"), by_name("demo key, other member order"));
     assert_eq!(by_name("integer 5"), by_name("float 5.0 is integer 5"));
     assert_eq!(by_name("no params (NULL)"), by_name("all top-level nulls"));
-    assert_ne!(by_name("array order matters A"), by_name("array order matters B"));
+    assert_ne!(
+        by_name("array order matters A"),
+        by_name("array order matters B")
+    );
 }
