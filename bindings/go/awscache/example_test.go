@@ -1,0 +1,38 @@
+package awscache_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/clientcache/clientcache/bindings/go/awscache"
+)
+
+// One call returns a cached *s3.Client: built on the first call (no network
+// is needed for that), the identical pointer afterwards.
+func ExampleS3() {
+	sess, err := awscache.NewSession()
+	if err != nil {
+		panic(err)
+	}
+	defer sess.Close()
+	ctx := context.Background()
+	opts := []awscache.Option{
+		awscache.WithRegion("us-west-2"),
+		awscache.WithRetries(aws.RetryModeStandard, 3),
+		awscache.WithStaticCredentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""),
+	}
+	first, err := awscache.S3(ctx, sess, opts...)
+	if err != nil {
+		panic(err)
+	}
+	again, _ := awscache.S3(ctx, sess, opts...)
+	fmt.Println(first == again, first.Options().Region, first.Options().RetryMaxAttempts)
+
+	key, _ := sess.Key("s3", opts...)
+	fmt.Println(key.Fingerprint())
+	// Output:
+	// true us-west-2 4
+	// 93150262fafa44c049ea601ff3aa03df
+}

@@ -1,0 +1,10 @@
+package clientcache_test
+
+import (
+	"testing"
+
+	"github.com/clientcache/clientcache/bindings/go/internal/benchcases"
+)
+
+func BenchmarkGetHit(b *testing.B)          { benchcases.GetHit(b) }
+func BenchmarkGetHitGolangLRU(b *testing.B) { benchcases.GetHitGolangLRU(b) }

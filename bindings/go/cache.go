@@ -1,0 +1,540 @@
+package clientcache
+
+// #include "shims.h"
+import "C"
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/cgo"
+	"sync/atomic"
+	"time"
+)
+
+// Policy is the eviction policy of a cache.
+type Policy uint32
+
+const (
+	// LRU evicts the least recently used entry first (the default).
+	LRU Policy = C.CLIENTCACHE_POLICY_LRU
+	// LFU evicts the least frequently used entry first, and the least
+	// recently used among those with the same frequency.
+	LFU Policy = C.CLIENTCACHE_POLICY_LFU
+)
+
+func (p Policy) String() string {
+	switch p {
+	case LRU:
+		return "LRU"
+	case LFU:
+		return "LFU"
+	}
+	return fmt.Sprintf("Policy(%d)", uint32(p))
+}
+
+// DefaultMaxSize is the capacity of a cache built without WithMaxSize.
+const DefaultMaxSize = 10
+
+// Option configures NewClientCache / NewResourceCache.
+type Option func(*options)
+
+type options struct {
+	policy    Policy
+	maxSize   int
+	onRelease any
+}
+
+// WithPolicy selects LRU (default) or LFU eviction.
+func WithPolicy(p Policy) Option { return func(o *options) { o.policy = p } }
+
+// WithMaxSize sets the capacity (default 10; must be ≥ 1).
+func WithMaxSize(n int) Option { return func(o *options) { o.maxSize = n } }
+
+// WithOnRelease registers f, called exactly once for every value the cache
+// took (by Set or a successful GetOrCreate factory) when that value is in no
+// cache any more (evicted, removed, cleared, or the cache closed) and no
+// other goroutine is still reading it. Use it to close what a value owns.
+// f runs on the goroutine that dropped the last reference, never under the
+// cache's lock; it may use the cache. V must be the cache's value type.
+func WithOnRelease[V any](f func(V)) Option { return func(o *options) { o.onRelease = f } }
+
+// Stats are the counters of a cache (DESIGN §3). Hits and misses are
+// counted by Get, Lookup and GetOrCreate only.
+type Stats struct {
+	Hits, Misses, Insertions, Evictions, Removals uint64
+	Len, MaxSize                                  int
+}
+
+// state is shared by a cache and its copies, and reached from every entry.
+type state[V any] struct {
+	onRelease func(V)
+	live      atomic.Int64 // values handed to the core and not yet released
+}
+
+// entry is what a value's cgo.Handle refers to.
+type entry[V any] struct {
+	v  V
+	st *state[V]
+}
+
+func (e *entry[V]) released() {
+	e.st.live.Add(-1)
+	if f := e.st.onRelease; f != nil {
+		defer func() {
+			// A panic must not unwind into the C caller of the release
+			// callback; report it and go on.
+			if p := recover(); p != nil {
+				fmt.Fprintf(os.Stderr, "clientcache: OnRelease callback panicked: %v\n", p)
+			}
+		}()
+		f(e.v)
+	}
+}
+
+func (st *state[V]) newHandle(v V) cgo.Handle {
+	st.live.Add(1)
+	return cgo.NewHandle(&entry[V]{v: v, st: st})
+}
+
+// dropHandle forgets a handle the core did not take.
+func (st *state[V]) dropHandle(h cgo.Handle) {
+	h.Delete()
+	st.live.Add(-1)
+}
+
+// closedBit marks users of a closed cache; the low bits count calls in flight.
+const closedBit = int64(1) << 62
+
+// Cache is a bounded cache of V values keyed by *Key, backed by the Rust
+// core: identity, eviction (LRU or LFU), single-flight and statistics all
+// live there. It is safe for concurrent use.
+//
+// A Cache holds native memory: call Close when done (a finalizer is only a
+// safety net). After Close every method fails with ErrClosed, or returns
+// the zero value where it has no error result.
+type Cache[V any] struct {
+	ptr     *C.clientcache_cache
+	kind    Kind
+	policy  Policy
+	st      *state[V]
+	users   atomic.Int64
+	cleanup runtime.Cleanup
+}
+
+// NewClientCache builds a cache for client keys.
+func NewClientCache[V any](opts ...Option) (*Cache[V], error) {
+	return newCache[V]("NewClientCache", Client, opts)
+}
+
+// NewResourceCache builds a cache for resource keys.
+func NewResourceCache[V any](opts ...Option) (*Cache[V], error) {
+	return newCache[V]("NewResourceCache", Resource, opts)
+}
+
+func newCache[V any](op string, kind Kind, opts []Option) (*Cache[V], error) {
+	o := options{policy: LRU, maxSize: DefaultMaxSize}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	st := &state[V]{}
+	if o.onRelease != nil {
+		f, ok := o.onRelease.(func(V))
+		if !ok {
+			return nil, goError(op, ErrInvalidArgument,
+				fmt.Sprintf("WithOnRelease callback is %T, want func(%T)", o.onRelease, *new(V)), nil)
+		}
+		st.onRelease = f
+	}
+	if o.maxSize < 0 {
+		return nil, goError(op, ErrInvalidArgument, fmt.Sprintf("max size %d is negative", o.maxSize), nil)
+	}
+	r := C.cc_cache_new(C.uint32_t(kind), C.uint32_t(o.policy), C.size_t(o.maxSize))
+	if r.status != C.CLIENTCACHE_STATUS_OK {
+		return nil, statusError(op, r.status, r.text, r.text_len)
+	}
+	return wrapCache((*C.clientcache_cache)(r.ptr), kind, o.policy, st), nil
+}
+
+func wrapCache[V any](p *C.clientcache_cache, kind Kind, policy Policy, st *state[V]) *Cache[V] {
+	c := &Cache[V]{ptr: p, kind: kind, policy: policy, st: st}
+	c.cleanup = runtime.AddCleanup(c, func(p *C.clientcache_cache) { C.clientcache_cache_free(p) }, p)
+	return c
+}
+
+// enter registers a call in flight; false once the cache is closed.
+func (c *Cache[V]) enter() bool {
+	if c.users.Add(1)&closedBit != 0 {
+		c.users.Add(-1)
+		return false
+	}
+	return true
+}
+
+func (c *Cache[V]) exit() { c.users.Add(-1) }
+
+// Close frees the cache: every value not being read right now is released
+// at once (WithOnRelease runs for each), the others as soon as their
+// readers finish. It waits for calls in flight on other goroutines (a
+// GetOrCreate factory among them) and is idempotent. Close must not be
+// called from inside a GetOrCreate factory or OnRelease callback of the
+// same cache.
+func (c *Cache[V]) Close() error {
+	if c == nil {
+		return nil
+	}
+	for {
+		old := c.users.Load()
+		if old&closedBit != 0 {
+			return nil
+		}
+		if c.users.CompareAndSwap(old, old|closedBit) {
+			break
+		}
+	}
+	for wait := time.Microsecond; c.users.Load() != closedBit; {
+		time.Sleep(wait)
+		if wait < time.Millisecond {
+			wait *= 2
+		}
+	}
+	c.cleanup.Stop()
+	C.clientcache_cache_free(c.ptr)
+	c.ptr = nil
+	return nil
+}
+
+// Kind is the kind of keys the cache accepts.
+func (c *Cache[V]) Kind() Kind { return c.kind }
+
+// Policy is the cache's eviction policy.
+func (c *Cache[V]) Policy() Policy { return c.policy }
+
+// keyPtr checks a key argument.
+func keyPtr(op string, k *Key) (*C.clientcache_key, error) {
+	if k == nil {
+		return nil, goError(op, ErrInvalidArgument, "nil key", nil)
+	}
+	p := k.raw()
+	if p == nil {
+		return nil, goError(op, ErrClosed, "key used after Close", nil)
+	}
+	return p, nil
+}
+
+// Set inserts v under key. A present key is ErrExists and leaves the cache
+// unchanged; a key of the other kind is ErrKindMismatch. The new entry
+// becomes the most recent; when the cache is then over capacity, victims
+// are evicted (never the new entry).
+func (c *Cache[V]) Set(key *Key, v V) error {
+	if !c.enter() {
+		return closedError("Set")
+	}
+	defer c.exit()
+	kp, err := keyPtr("Set", key)
+	if err != nil {
+		return err
+	}
+	h := c.st.newHandle(v)
+	r := C.cc_cache_insert(c.ptr, kp, C.uintptr_t(h))
+	runtime.KeepAlive(key)
+	if r.status != C.CLIENTCACHE_STATUS_OK {
+		c.st.dropHandle(h)
+		return statusError("Set", r.status, r.text, r.text_len)
+	}
+	return nil
+}
+
+// readLease reads the value of a lease the shim returned and frees it.
+func (c *Cache[V]) readLease(lease *C.clientcache_lease, value C.uintptr_t) V {
+	v := cgo.Handle(value).Value().(*entry[V]).v
+	C.clientcache_lease_free(lease)
+	return v
+}
+
+func (c *Cache[V]) lookup(op string, key *Key, which C.int, wantErr bool) (V, error) {
+	var zero V
+	if !c.enter() {
+		return zero, closedError(op)
+	}
+	defer c.exit()
+	kp, err := keyPtr(op, key)
+	if err != nil {
+		return zero, err
+	}
+	w := C.int(0)
+	if wantErr {
+		w = 1
+	}
+	r := C.cc_cache_lookup(c.ptr, kp, which, w)
+	runtime.KeepAlive(key)
+	if r.status != C.CLIENTCACHE_STATUS_OK {
+		if !wantErr {
+			return zero, ErrNotFound
+		}
+		return zero, statusError(op, r.status, r.text, r.text_len)
+	}
+	return c.readLease((*C.clientcache_lease)(r.ptr), r.value), nil
+}
+
+// Get returns the value of key and promotes it (LRU: most recent; LFU:
+// frequency + 1). A miss is ErrNotFound.
+func (c *Cache[V]) Get(key *Key) (V, error) {
+	return c.lookup("Get", key, C.CC_OP_GET, true)
+}
+
+// Lookup is Get without an error: ok is false on a miss (and on any error,
+// such as a closed cache or a key of the other kind).
+func (c *Cache[V]) Lookup(key *Key) (v V, ok bool) {
+	v, err := c.lookup("Lookup", key, C.CC_OP_GET, false)
+	return v, err == nil
+}
+
+// Peek returns the value of key without promoting it and without counting
+// a hit or miss. A miss is ErrNotFound.
+func (c *Cache[V]) Peek(key *Key) (V, error) {
+	return c.lookup("Peek", key, C.CC_OP_PEEK, true)
+}
+
+// Remove takes key's entry out of the cache and returns its value. A miss
+// is ErrNotFound.
+func (c *Cache[V]) Remove(key *Key) (V, error) {
+	return c.lookup("Remove", key, C.CC_OP_REMOVE, true)
+}
+
+// Contains reports whether key is present, without promoting it. It is
+// false for a closed cache or key.
+func (c *Cache[V]) Contains(key *Key) bool {
+	if !c.enter() {
+		return false
+	}
+	defer c.exit()
+	kp := key.raw()
+	if kp == nil {
+		return false
+	}
+	ok := C.clientcache_cache_contains(c.ptr, kp)
+	runtime.KeepAlive(key)
+	return bool(ok)
+}
+
+// PopVictim removes the next victim (LRU: least recently used; LFU: least
+// frequently used, then least recently used) and returns its key and value.
+// An empty cache is ErrNotFound.
+func (c *Cache[V]) PopVictim() (*Key, V, error) {
+	var zero V
+	if !c.enter() {
+		return nil, zero, closedError("PopVictim")
+	}
+	defer c.exit()
+	var kp *C.clientcache_key
+	r := C.cc_cache_pop_victim(c.ptr, &kp)
+	if r.status != C.CLIENTCACHE_STATUS_OK {
+		return nil, zero, statusError("PopVictim", r.status, r.text, r.text_len)
+	}
+	return wrapKey(kp), c.readLease((*C.clientcache_lease)(r.ptr), r.value), nil
+}
+
+// createCall is one GetOrCreate call whose factory the core may run.
+type createCall[V any] struct {
+	f   func() (V, error)
+	st  *state[V]
+	ran bool
+	err error
+}
+
+func (fc *createCall[V]) run() (h uintptr) {
+	fc.ran = true
+	defer func() {
+		if p := recover(); p != nil {
+			fc.err = &panicError{v: p}
+			h = 0
+		}
+	}()
+	v, err := fc.f()
+	if err != nil {
+		fc.err = err
+		return 0
+	}
+	return uintptr(fc.st.newHandle(v))
+}
+
+// factorySlot is the ctx of the C factory: a cgo.Handle to the slot, whose
+// call is the GetOrCreate in progress. Slots are reused, so a GetOrCreate
+// does not pay for creating and deleting a handle.
+type factorySlot struct {
+	h    cgo.Handle
+	call factoryCall
+}
+
+// freeSlots holds idle slots; beyond its capacity slots are deleted.
+var freeSlots = make(chan *factorySlot, 256)
+
+func getSlot() *factorySlot {
+	select {
+	case s := <-freeSlots:
+		return s
+	default:
+		s := &factorySlot{}
+		s.h = cgo.NewHandle(s)
+		return s
+	}
+}
+
+func putSlot(s *factorySlot) {
+	s.call = nil
+	select {
+	case freeSlots <- s:
+	default:
+		s.h.Delete()
+	}
+}
+
+// GetOrCreate returns the value of key, calling create on a miss and
+// caching its result. It is single-flight: for a missing key exactly one
+// caller runs create (without any cache lock held) while concurrent callers
+// for the same key wait and share the outcome; callers for other keys are
+// never blocked by it. A hit promotes the entry and counts as a hit.
+//
+// When create returns an error or panics, nothing is cached and every
+// caller waiting on that key gets an error matching ErrFactoryFailed; the
+// caller that ran create also gets create's own error through errors.Is /
+// errors.As (a panic becomes an error, never a crash). A create that calls
+// GetOrCreate on the same cache for the same key gets ErrInvalidArgument.
+func (c *Cache[V]) GetOrCreate(key *Key, create func() (V, error)) (V, error) {
+	var zero V
+	if !c.enter() {
+		return zero, closedError("GetOrCreate")
+	}
+	defer c.exit()
+	kp, err := keyPtr("GetOrCreate", key)
+	if err != nil {
+		return zero, err
+	}
+	if create == nil {
+		return zero, goError("GetOrCreate", ErrInvalidArgument, "nil create function", nil)
+	}
+	fc := &createCall[V]{f: create, st: c.st}
+	slot := getSlot()
+	slot.call = fc
+	r := C.cc_cache_get_or_insert(c.ptr, kp, C.uintptr_t(slot.h))
+	putSlot(slot)
+	runtime.KeepAlive(key)
+	if r.status != C.CLIENTCACHE_STATUS_OK {
+		e := statusError("GetOrCreate", r.status, r.text, r.text_len).(*Error)
+		if fc.ran && fc.err != nil {
+			e.cause = fc.err
+			e.Message += ": " + fc.err.Error()
+		}
+		return zero, e
+	}
+	return c.readLease((*C.clientcache_lease)(r.ptr), r.value), nil
+}
+
+// Len is the number of entries (0 once closed).
+func (c *Cache[V]) Len() int {
+	if !c.enter() {
+		return 0
+	}
+	defer c.exit()
+	return int(C.clientcache_cache_len(c.ptr))
+}
+
+// MaxSize is the capacity (0 once closed).
+func (c *Cache[V]) MaxSize() int {
+	if !c.enter() {
+		return 0
+	}
+	defer c.exit()
+	return int(C.clientcache_cache_max_size(c.ptr))
+}
+
+// SetMaxSize changes the capacity (n ≥ 1, else ErrInvalidArgument);
+// shrinking evicts victims until the cache fits.
+func (c *Cache[V]) SetMaxSize(n int) error {
+	if !c.enter() {
+		return closedError("SetMaxSize")
+	}
+	defer c.exit()
+	if n < 0 {
+		return goError("SetMaxSize", ErrInvalidArgument, fmt.Sprintf("max size %d is negative", n), nil)
+	}
+	r := C.cc_cache_set_max_size(c.ptr, C.size_t(n))
+	if r.status != C.CLIENTCACHE_STATUS_OK {
+		return statusError("SetMaxSize", r.status, r.text, r.text_len)
+	}
+	return nil
+}
+
+// Clear removes every entry.
+func (c *Cache[V]) Clear() error {
+	if !c.enter() {
+		return closedError("Clear")
+	}
+	defer c.exit()
+	r := C.cc_cache_clear(c.ptr)
+	if r.status != C.CLIENTCACHE_STATUS_OK {
+		return statusError("Clear", r.status, r.text, r.text_len)
+	}
+	return nil
+}
+
+// Copy returns a new cache with the same kind, policy, capacity, entries
+// and eviction order. Both share the values: a value is released when it
+// has left both.
+func (c *Cache[V]) Copy() (*Cache[V], error) {
+	if !c.enter() {
+		return nil, closedError("Copy")
+	}
+	defer c.exit()
+	r := C.cc_cache_copy(c.ptr)
+	if r.status != C.CLIENTCACHE_STATUS_OK {
+		return nil, statusError("Copy", r.status, r.text, r.text_len)
+	}
+	return wrapCache((*C.clientcache_cache)(r.ptr), c.kind, c.policy, c.st), nil
+}
+
+// Keys returns every key in victim order: the first is the next victim.
+func (c *Cache[V]) Keys() ([]*Key, error) {
+	if !c.enter() {
+		return nil, closedError("Keys")
+	}
+	defer c.exit()
+	r := C.cc_cache_snapshot(c.ptr)
+	if r.status != C.CLIENTCACHE_STATUS_OK {
+		return nil, statusError("Keys", r.status, r.text, r.text_len)
+	}
+	s := (*C.clientcache_snapshot)(r.ptr)
+	defer C.clientcache_snapshot_free(s)
+	n := int(C.clientcache_snapshot_len(s))
+	keys := make([]*Key, 0, n)
+	for i := 0; i < n; i++ {
+		kp := C.clientcache_snapshot_key(s, C.size_t(i))
+		if kp == nil {
+			return nil, goError("Keys", ErrInternal, fmt.Sprintf("snapshot key %d of %d is NULL", i, n), nil)
+		}
+		keys = append(keys, wrapKey(C.clientcache_key_clone(kp)))
+	}
+	return keys, nil
+}
+
+// Stats returns the cache's counters.
+func (c *Cache[V]) Stats() (Stats, error) {
+	if !c.enter() {
+		return Stats{}, closedError("Stats")
+	}
+	defer c.exit()
+	r := C.cc_cache_stats(c.ptr)
+	if r.status != C.CLIENTCACHE_STATUS_OK {
+		return Stats{}, statusError("Stats", r.status, r.text, r.text_len)
+	}
+	s := r.stats
+	return Stats{
+		Hits: uint64(s.hits), Misses: uint64(s.misses), Insertions: uint64(s.insertions),
+		Evictions: uint64(s.evictions), Removals: uint64(s.removals),
+		Len: int(s.len), MaxSize: int(s.max_size),
+	}, nil
+}
+
+// Version is the version of the linked libclientcache.
+func Version() string { return C.GoString(C.clientcache_version()) }

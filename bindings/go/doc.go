@@ -1,0 +1,47 @@
+// Package clientcache is the Go binding of clientcache: a bounded,
+// concurrency-safe cache for AWS SDK clients with deterministic identity and
+// LRU / LFU eviction. Identity (canonical key, fingerprint, label),
+// eviction, single-flight and statistics live in the Rust core
+// (libclientcache, C ABI in include/clientcache.h); this package is a thin
+// cgo layer that translates types and errors and holds Go values.
+//
+// # Keys
+//
+// NewClientKey / NewResourceKey take a service name and Params in the
+// vocabulary of boto3's Session.client (region_name, endpoint_url,
+// aws_access_key_id, ..., config); NewClientKeyJSON / NewResourceKeyJSON
+// take the parameters as raw JSON. The same parameters give the same
+// Fingerprint in Go, Rust, C and Node. Secrets are hashed when the key is
+// built; Label and String show them as ***.
+//
+// # Caches
+//
+// Cache[V] holds any Go value: NewClientCache[V](WithPolicy(LFU),
+// WithMaxSize(n)). Errors match errors.Is against ErrNotFound, ErrExists,
+// ErrInvalidArgument, ErrKindMismatch, ErrFactoryFailed and ErrClosed, and
+// carry the core's message (*Error).
+//
+// # Values and lifetimes
+//
+// A value given to the core is held through a runtime/cgo.Handle; the
+// core's release callback deletes it exactly once, when the value is in no
+// cache (copies share values) and no goroutine is reading it, and then calls
+// the WithOnRelease function. Caches and keys own native memory: Close
+// frees it at once and is idempotent; a finalizer is only a safety net.
+// Every method is safe for concurrent use, except Close racing with other
+// uses of the same Key.
+//
+// # Linking
+//
+// By default cgo links the library built in this repository (`make lib`:
+// rust/target/release/libclientcache.so), with an rpath to that folder, and
+// reads the header from include/. To link an installed library instead,
+// build with the tag clientcache_pkgconfig, which uses
+// `#cgo pkg-config: clientcache` (`make install PREFIX=/dir` writes the .pc
+// file):
+//
+//	PKG_CONFIG_PATH=/dir/lib/pkgconfig go build -tags clientcache_pkgconfig ./...
+//
+// The package awscache builds on this one to return cached aws-sdk-go-v2
+// clients in one call.
+package clientcache

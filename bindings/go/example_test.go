@@ -1,0 +1,126 @@
+package clientcache_test
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/clientcache/clientcache/bindings/go"
+)
+
+// A key is (kind, service, params). Its fingerprint is the same in every
+// language; its label never shows a secret.
+func ExampleNewClientKey() {
+	key, err := clientcache.NewClientKey("s3", clientcache.Params{
+		"region_name":           "us-west-2",
+		"config":                map[string]any{"retries": map[string]any{"max_attempts": 3, "mode": "standard"}},
+		"aws_access_key_id":     "AKIAIOSFODNN7EXAMPLE",
+		"aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+	})
+	if err != nil {
+		panic(err)
+	}
+	defer key.Close()
+	fmt.Println(key.Fingerprint())
+	fmt.Println(key.Label())
+
+	// Raw JSON gives the same key: member order and 3 vs 3.0 do not matter.
+	same, _ := clientcache.NewClientKeyJSON("s3", []byte(`{"aws_secret_access_key":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+		"aws_access_key_id":"AKIAIOSFODNN7EXAMPLE","region_name":"us-west-2",
+		"config":{"retries":{"mode":"standard","max_attempts":3.0}}}`))
+	fmt.Println(key.Equal(same))
+	// Output:
+	// 93150262fafa44c049ea601ff3aa03df
+	// s3(aws_access_key_id=***, aws_secret_access_key=***, config={"retries":{"max_attempts":3,"mode":"standard"}}, region_name="us-west-2")
+	// true
+}
+
+// An LRU cache of two: the least recently used entry is evicted; Set on a
+// present key is ErrExists and Get on a missing one ErrNotFound.
+func ExampleCache() {
+	cache, err := clientcache.NewClientCache[string](clientcache.WithMaxSize(2))
+	if err != nil {
+		panic(err)
+	}
+	defer cache.Close()
+	west, _ := clientcache.NewClientKey("s3", clientcache.Params{"region_name": "us-west-2"})
+	east, _ := clientcache.NewClientKey("s3", clientcache.Params{"region_name": "us-east-1"})
+	eu, _ := clientcache.NewClientKey("s3", clientcache.Params{"region_name": "eu-west-1"})
+
+	cache.Set(west, "client for us-west-2")
+	cache.Set(east, "client for us-east-1")
+	v, _ := cache.Get(west) // west is now the most recent
+	fmt.Println(v)
+	cache.Set(eu, "client for eu-west-1") // evicts east
+
+	keys, _ := cache.Keys() // victim order
+	for _, k := range keys {
+		fmt.Println(k)
+	}
+	err = cache.Set(west, "another")
+	fmt.Println(errors.Is(err, clientcache.ErrExists))
+	_, err = cache.Get(east)
+	fmt.Println(errors.Is(err, clientcache.ErrNotFound))
+	st, _ := cache.Stats()
+	fmt.Printf("hits %d, misses %d, evictions %d\n", st.Hits, st.Misses, st.Evictions)
+	// Output:
+	// client for us-west-2
+	// s3(region_name="us-west-2")
+	// s3(region_name="eu-west-1")
+	// true
+	// true
+	// hits 1, misses 1, evictions 1
+}
+
+// Under LFU the least frequently used entry goes first, whatever its
+// recency.
+func ExampleWithPolicy() {
+	cache, _ := clientcache.NewClientCache[int](clientcache.WithMaxSize(2), clientcache.WithPolicy(clientcache.LFU))
+	defer cache.Close()
+	a, _ := clientcache.NewClientKey("sqs", clientcache.Params{"region_name": "us-west-2"})
+	b, _ := clientcache.NewClientKey("sqs", clientcache.Params{"region_name": "us-east-1"})
+	c, _ := clientcache.NewClientKey("sqs", clientcache.Params{"region_name": "eu-west-1"})
+	cache.Set(a, 1)
+	cache.Set(b, 2)
+	cache.Get(a)
+	cache.Get(a)
+	cache.Get(b) // b is the most recent, but used less than a
+	cache.Set(c, 3)
+	fmt.Println(cache.Contains(a), cache.Contains(b), cache.Contains(c))
+	// Output: true false true
+}
+
+// GetOrCreate builds a missing value once, even with concurrent callers;
+// a failing factory caches nothing and fails every waiter.
+func ExampleCache_GetOrCreate() {
+	cache, _ := clientcache.NewClientCache[string]()
+	defer cache.Close()
+	key, _ := clientcache.NewClientKey("dynamodb", clientcache.Params{"region_name": "eu-central-1"})
+
+	builds := 0
+	create := func() (string, error) { builds++; return "a dynamodb client", nil }
+	v1, _ := cache.GetOrCreate(key, create)
+	v2, _ := cache.GetOrCreate(key, create)
+	fmt.Println(v1, v2 == v1, builds)
+
+	other, _ := clientcache.NewClientKey("dynamodb", nil)
+	_, err := cache.GetOrCreate(other, func() (string, error) { return "", errors.New("no credentials") })
+	fmt.Println(errors.Is(err, clientcache.ErrFactoryFailed), cache.Contains(other))
+	// Output:
+	// a dynamodb client true 1
+	// true false
+}
+
+// Every value the cache took is handed to WithOnRelease exactly once, when
+// it has left the cache.
+func ExampleWithOnRelease() {
+	cache, _ := clientcache.NewClientCache[string](clientcache.WithMaxSize(1),
+		clientcache.WithOnRelease(func(v string) { fmt.Println("released", v) }))
+	a, _ := clientcache.NewClientKey("s3", clientcache.Params{"region_name": "us-west-2"})
+	b, _ := clientcache.NewClientKey("s3", clientcache.Params{"region_name": "us-east-1"})
+	cache.Set(a, "A")
+	cache.Set(b, "B") // evicts A
+	cache.Close()     // releases B
+	// Output:
+	// released A
+	// released B
+}

@@ -1,0 +1,131 @@
+// Package benchcases holds the benchmark bodies shared by `go test -bench`
+// (bench_test.go files) and cmd/clientcache-bench, which runs them in one
+// process and prints the ratios against the targets of issue 3.
+package benchcases
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	lru "github.com/hashicorp/golang-lru/v2"
+
+	"github.com/clientcache/clientcache/bindings/go"
+	"github.com/clientcache/clientcache/bindings/go/awscache"
+)
+
+const entries = 10
+
+// DemoOptions are the options of the demo key (DESIGN, issue 7).
+func DemoOptions() []awscache.Option {
+	return []awscache.Option{
+		awscache.WithRegion("us-west-2"),
+		awscache.WithRetries(aws.RetryModeStandard, 3),
+		awscache.WithStaticCredentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""),
+	}
+}
+
+// GetHit: Cache.Get of a present key in a full cache of 10.
+func GetHit(b *testing.B) {
+	c, err := clientcache.NewClientCache[*int](clientcache.WithMaxSize(entries))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	keys := make([]*clientcache.Key, entries)
+	for i := range keys {
+		k, err := clientcache.NewClientKey("s3", clientcache.Params{"region_name": fmt.Sprintf("region-%d", i)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		v := i
+		if err := c.Set(k, &v); err != nil {
+			b.Fatal(err)
+		}
+		keys[i] = k
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.Get(keys[i%entries]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// GetHitGolangLRU: the same workload on hashicorp/golang-lru/v2, keyed by
+// the keys' fingerprints.
+func GetHitGolangLRU(b *testing.B) {
+	c, err := lru.New[string, *int](entries)
+	if err != nil {
+		b.Fatal(err)
+	}
+	keys := make([]string, entries)
+	for i := range keys {
+		k, err := clientcache.NewClientKey("s3", clientcache.Params{"region_name": fmt.Sprintf("region-%d", i)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		v := i
+		keys[i] = k.Fingerprint()
+		c.Add(keys[i], &v)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, ok := c.Get(keys[i%entries]); !ok {
+			b.Fatal("miss")
+		}
+	}
+}
+
+// CachedS3Lookup: awscache.S3 with the demo options, a hit every time.
+func CachedS3Lookup(b *testing.B) {
+	sess, err := awscache.NewSession()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sess.Close()
+	ctx := context.Background()
+	first, err := awscache.S3(ctx, sess, DemoOptions()...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c, err := awscache.S3(ctx, sess, DemoOptions()...)
+		if err != nil || c != first {
+			b.Fatal("not the cached client", err)
+		}
+	}
+}
+
+// CreateS3Client: what the cache saves, config.LoadDefaultConfig +
+// s3.NewFromConfig with the same settings on every call.
+func CreateS3Client(b *testing.B) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if c, err := NewS3Client(ctx); err != nil || c == nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// NewS3Client builds an uncached client with the demo settings.
+func NewS3Client(ctx context.Context) (*s3.Client, error) {
+	cfg, err := config.LoadDefaultConfig(ctx,
+		config.WithRegion("us-west-2"),
+		config.WithRetryMode(aws.RetryModeStandard), config.WithRetryMaxAttempts(4),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(
+			"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "")))
+	if err != nil {
+		return nil, err
+	}
+	return s3.NewFromConfig(cfg), nil
+}

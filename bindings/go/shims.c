@@ -1,0 +1,202 @@
+#include <stdlib.h>
+#include <string.h>
+#include "shims.h"
+#include "_cgo_export.h"
+
+/* The last error of this thread, copied into a malloc'd buffer. */
+static void take_error(char **text, size_t *text_len) {
+	char buf[512];
+	size_t len = 0;
+	*text = NULL;
+	*text_len = 0;
+	clientcache_status st = clientcache_last_error(buf, sizeof buf, &len);
+	if (st == CLIENTCACHE_STATUS_OK) {
+		char *out = malloc(len + 1);
+		if (out == NULL) return;
+		memcpy(out, buf, len);
+		out[len] = 0;
+		*text = out;
+		*text_len = len;
+	} else if (st == CLIENTCACHE_STATUS_BUFFER_TOO_SMALL) {
+		char *out = malloc(len + 1);
+		size_t len2 = 0;
+		if (out == NULL) return;
+		if (clientcache_last_error(out, len + 1, &len2) != CLIENTCACHE_STATUS_OK) {
+			free(out);
+			return;
+		}
+		*text = out;
+		*text_len = len2;
+	}
+}
+
+static cc_ret fail(clientcache_status st) {
+	cc_ret r = {0};
+	r.status = st;
+	take_error(&r.text, &r.text_len);
+	return r;
+}
+
+static void release_trampoline(void *value, void *ctx) {
+	(void)ctx;
+	goClientcacheRelease((uintptr_t)value);
+}
+
+static int32_t factory_trampoline(const clientcache_key *key, void *ctx, void **out_value) {
+	uintptr_t v = 0;
+	(void)key;
+	int32_t rc = goClientcacheFactory((uintptr_t)ctx, &v);
+	if (rc == 0 && v != 0) {
+		*out_value = (void *)v;
+		return 0;
+	}
+	return rc == 0 ? 1 : rc;
+}
+
+cc_ret cc_key_new(uint32_t kind, const char *svc, size_t svc_len, const char *json, size_t json_len) {
+	clientcache_key *k = NULL;
+	if (svc == NULL) svc = "";
+	clientcache_status st = clientcache_key_new(kind, svc, svc_len, json_len ? json : NULL, json_len, &k);
+	if (st != CLIENTCACHE_STATUS_OK) return fail(st);
+	cc_ret r = {0};
+	r.ptr = k;
+	return r;
+}
+
+cc_fp cc_key_fingerprint(const clientcache_key *k) {
+	cc_fp r;
+	memset(&r, 0, sizeof r);
+	r.status = clientcache_key_fingerprint(k, r.hex);
+	return r;
+}
+
+cc_ret cc_key_text(const clientcache_key *k, int which) {
+	char buf[512];
+	size_t len = 0;
+	clientcache_status (*get)(const clientcache_key *, char *, size_t, size_t *) =
+		which == CC_TEXT_LABEL ? clientcache_key_label : clientcache_key_canonical;
+	clientcache_status st = get(k, buf, sizeof buf, &len);
+	cc_ret r = {0};
+	if (st == CLIENTCACHE_STATUS_OK) {
+		r.text = malloc(len + 1);
+		if (r.text == NULL) abort();
+		memcpy(r.text, buf, len + 1);
+		r.text_len = len;
+		return r;
+	}
+	if (st != CLIENTCACHE_STATUS_BUFFER_TOO_SMALL) return fail(st);
+	char *big = malloc(len + 1);
+	if (big == NULL) abort();
+	size_t len2 = 0;
+	st = get(k, big, len + 1, &len2);
+	if (st != CLIENTCACHE_STATUS_OK) {
+		free(big);
+		return fail(st);
+	}
+	r.text = big;
+	r.text_len = len2;
+	return r;
+}
+
+cc_ret cc_cache_new(uint32_t kind, uint32_t policy, size_t max_size) {
+	clientcache_cache *c = NULL;
+	clientcache_status st = clientcache_cache_new(kind, policy, max_size, release_trampoline, NULL, &c);
+	if (st != CLIENTCACHE_STATUS_OK) return fail(st);
+	cc_ret r = {0};
+	r.ptr = c;
+	return r;
+}
+
+cc_ret cc_cache_copy(clientcache_cache *c) {
+	clientcache_cache *out = NULL;
+	clientcache_status st = clientcache_cache_copy(c, &out);
+	if (st != CLIENTCACHE_STATUS_OK) return fail(st);
+	cc_ret r = {0};
+	r.ptr = out;
+	return r;
+}
+
+cc_ret cc_cache_insert(clientcache_cache *c, const clientcache_key *k, uintptr_t value) {
+	clientcache_status st = clientcache_cache_insert(c, k, (void *)value);
+	if (st != CLIENTCACHE_STATUS_OK) return fail(st);
+	cc_ret r = {0};
+	return r;
+}
+
+cc_ret cc_cache_lookup(clientcache_cache *c, const clientcache_key *k, int op, int want_err) {
+	clientcache_lease *lease = NULL;
+	clientcache_status st;
+	switch (op) {
+	case CC_OP_GET: st = clientcache_cache_get(c, k, &lease); break;
+	case CC_OP_PEEK: st = clientcache_cache_peek(c, k, &lease); break;
+	default: st = clientcache_cache_remove(c, k, &lease); break;
+	}
+	if (st != CLIENTCACHE_STATUS_OK) {
+		if (want_err) return fail(st);
+		cc_ret r = {0};
+		r.status = st;
+		return r;
+	}
+	cc_ret r = {0};
+	r.ptr = lease;
+	r.value = (uintptr_t)clientcache_lease_value(lease);
+	return r;
+}
+
+cc_ret cc_cache_discard(clientcache_cache *c, const clientcache_key *k) {
+	clientcache_status st = clientcache_cache_remove(c, k, NULL);
+	if (st != CLIENTCACHE_STATUS_OK) return fail(st);
+	cc_ret r = {0};
+	return r;
+}
+
+cc_ret cc_cache_pop_victim(clientcache_cache *c, clientcache_key **out_key) {
+	clientcache_lease *lease = NULL;
+	clientcache_status st = clientcache_cache_pop_victim(c, out_key, &lease);
+	if (st != CLIENTCACHE_STATUS_OK) return fail(st);
+	cc_ret r = {0};
+	r.ptr = lease;
+	r.value = (uintptr_t)clientcache_lease_value(lease);
+	return r;
+}
+
+cc_ret cc_cache_get_or_insert(clientcache_cache *c, const clientcache_key *k, uintptr_t ctx) {
+	clientcache_lease *lease = NULL;
+	clientcache_status st = clientcache_cache_get_or_insert_with(c, k, factory_trampoline, (void *)ctx, &lease);
+	if (st != CLIENTCACHE_STATUS_OK) return fail(st);
+	cc_ret r = {0};
+	r.ptr = lease;
+	r.value = (uintptr_t)clientcache_lease_value(lease);
+	return r;
+}
+
+cc_ret cc_cache_set_max_size(clientcache_cache *c, size_t n) {
+	clientcache_status st = clientcache_cache_set_max_size(c, n);
+	if (st != CLIENTCACHE_STATUS_OK) return fail(st);
+	cc_ret r = {0};
+	return r;
+}
+
+cc_ret cc_cache_clear(clientcache_cache *c) {
+	clientcache_status st = clientcache_cache_clear(c);
+	if (st != CLIENTCACHE_STATUS_OK) return fail(st);
+	cc_ret r = {0};
+	return r;
+}
+
+cc_stats_ret cc_cache_stats(clientcache_cache *c) {
+	cc_stats_ret r;
+	memset(&r, 0, sizeof r);
+	r.status = clientcache_cache_stats(c, &r.stats);
+	if (r.status != CLIENTCACHE_STATUS_OK) take_error(&r.text, &r.text_len);
+	return r;
+}
+
+cc_ret cc_cache_snapshot(clientcache_cache *c) {
+	clientcache_snapshot *s = NULL;
+	clientcache_status st = clientcache_cache_snapshot(c, &s);
+	if (st != CLIENTCACHE_STATUS_OK) return fail(st);
+	cc_ret r = {0};
+	r.ptr = s;
+	return r;
+}

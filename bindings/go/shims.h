@@ -1,0 +1,62 @@
+/* Small C helpers for the Go binding (package clientcache).
+ *
+ * Each helper does one clientcache call (or a short fixed sequence) in a
+ * single cgo call and, on failure, copies clientcache_last_error() on the
+ * same OS thread, because the core keeps the last error thread-locally and a
+ * goroutine may move to another thread between two cgo calls.
+ *
+ * Values cross as uintptr_t (a runtime/cgo.Handle); the helpers cast them to
+ * and from void*. Go pointers never enter C.
+ */
+#ifndef CLIENTCACHE_GO_SHIMS_H
+#define CLIENTCACHE_GO_SHIMS_H
+#include <stdint.h>
+#include <stddef.h>
+#include "clientcache.h"
+
+/* Result of a helper. text is malloc'd (free with free()) or NULL: the
+ * error message on failure when asked for, or the text a getter produced. */
+typedef struct cc_ret {
+	uint32_t status;
+	void *ptr;          /* key, cache or lease, by helper */
+	uintptr_t value;    /* the handle read from a lease */
+	char *text;
+	size_t text_len;
+} cc_ret;
+
+typedef struct cc_fp {
+	uint32_t status;
+	char hex[33];
+} cc_fp;
+
+typedef struct cc_stats_ret {
+	uint32_t status;
+	clientcache_stats stats;
+	char *text;
+	size_t text_len;
+} cc_stats_ret;
+
+enum { CC_OP_GET = 0, CC_OP_PEEK = 1, CC_OP_REMOVE = 2 };
+enum { CC_TEXT_LABEL = 0, CC_TEXT_CANONICAL = 1 };
+
+cc_ret cc_key_new(uint32_t kind, const char *svc, size_t svc_len, const char *json, size_t json_len);
+cc_fp cc_key_fingerprint(const clientcache_key *k);
+cc_ret cc_key_text(const clientcache_key *k, int which);
+
+cc_ret cc_cache_new(uint32_t kind, uint32_t policy, size_t max_size);
+cc_ret cc_cache_copy(clientcache_cache *c);
+cc_ret cc_cache_insert(clientcache_cache *c, const clientcache_key *k, uintptr_t value);
+/* op: CC_OP_*. On success ptr = the lease (free it with clientcache_lease_free
+ * once the handle has been read) and value = its handle. */
+cc_ret cc_cache_lookup(clientcache_cache *c, const clientcache_key *k, int op, int want_err);
+/* Remove without returning the value (it is released once no lease holds it). */
+cc_ret cc_cache_discard(clientcache_cache *c, const clientcache_key *k);
+/* On success ptr = the lease, value = its handle, and *out_key the victim's key. */
+cc_ret cc_cache_pop_victim(clientcache_cache *c, clientcache_key **out_key);
+cc_ret cc_cache_get_or_insert(clientcache_cache *c, const clientcache_key *k, uintptr_t ctx);
+cc_ret cc_cache_set_max_size(clientcache_cache *c, size_t n);
+cc_ret cc_cache_clear(clientcache_cache *c);
+cc_stats_ret cc_cache_stats(clientcache_cache *c);
+cc_ret cc_cache_snapshot(clientcache_cache *c);
+
+#endif
