@@ -103,6 +103,7 @@ function clientKey(serviceName, sdkConfig) {
 }
 
 const classes = new Map();
+const KEY_MEMO_SIZE = 256;
 
 function requirePackage(name) {
   try {
@@ -158,6 +159,13 @@ function cacheOptions(options) {
 class Session {
   #defaults;
   #caches = new Map();
+  // Memo of the keys of recent calls: `service\nparamsJSON` → ClientCacheKey.
+  // Building a key in the core (parse, canonicalize, SHA-256 of every secret
+  // and of the canonical form) costs microseconds; the params text is cheap
+  // to build, and equal text always yields an equal key, so identity stays
+  // entirely the core's. Bounded (oldest dropped first) and per session: the
+  // texts hold the same credentials the session's cached clients hold.
+  #keys = new Map();
 
   /**
    * @param {object} [defaults] SDK options applied to every client of this
@@ -196,7 +204,17 @@ class Session {
    */
   client(serviceName, sdkConfig, options) {
     const config = this.#defaults === undefined ? sdkConfig : { ...this.#defaults, ...sdkConfig };
-    const key = clientKey(serviceName, config);
+    if (typeof serviceName !== 'string') {
+      throw invalid(KIND_CLIENT, `serviceName must be a string, not a ${typeName(serviceName)}`);
+    }
+    const text = JSON.stringify(sdkConfigToParams(config));
+    const memoId = `${serviceName}\n${text}`; // unambiguous: a valid service name has no newline
+    let key = this.#keys.get(memoId);
+    if (key === undefined) {
+      key = ClientCacheKey.fromJSON(serviceName, text); // throws for an invalid service name
+      if (this.#keys.size >= KEY_MEMO_SIZE) this.#keys.delete(this.#keys.keys().next().value);
+      this.#keys.set(memoId, key);
+    }
     return this.cache(options).getOrCreate(key, () => {
       const Client = clientClass(serviceName);
       // The SDK writes into the credentials object it is given; give it its

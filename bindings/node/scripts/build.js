@@ -41,5 +41,6 @@ if (!fs.existsSync(lib)) {
 }
 
 const args = [nodeGyp(), 'rebuild', `--nodedir=${nodeDir()}`, '--loglevel=warn', ...process.argv.slice(2)];
-const result = spawnSync(process.execPath, args, { cwd: pkgDir, stdio: 'inherit' });
+// node-gyp's progress goes to stderr: stdout stays clean for reports (make demo).
+const result = spawnSync(process.execPath, args, { cwd: pkgDir, stdio: ['inherit', 2, 'inherit'] });
 process.exit(result.status === null ? 1 : result.status);

@@ -38,9 +38,10 @@ typedef struct cc_addon {
   uv_thread_t js_thread;
   /* lib/errors.js makeError(statusName, message, kind) -> Error, set by setup() */
   napi_ref make_error;
-  /* random per load, so a handle from another copy of the addon is rejected */
-  napi_type_tag key_tag;
-  napi_type_tag cache_tag;
+  /* random per load: the first field of every key / cache handle, so a
+   * handle from another copy of the addon (or another addon) is rejected */
+  uint64_t key_magic;
+  uint64_t cache_magic;
   /* value accounting (exported to tests): refs handed to a cache / released */
   uint64_t refs_retained;
   uint64_t refs_released;
@@ -52,8 +53,16 @@ typedef struct cc_addon {
   cc_orphan *orphans;
 } cc_addon;
 
-/* The native side of one ClientCache / ResourceCache (napi_wrap'ed). */
+/* What a key handle (a napi_external) points to. */
+typedef struct cc_key_handle {
+  uint64_t magic; /* addon->key_magic */
+  clientcache_key *key;
+} cc_key_handle;
+
+/* The native side of one ClientCache / ResourceCache: what a cache handle
+ * (a napi_external) points to. */
 struct cc_cache_box {
+  uint64_t magic;           /* addon->cache_magic */
   cc_addon *addon;          /* NULL once the env cleanup hook has run */
   clientcache_cache *cache; /* NULL once freed */
   clientcache_kind kind;
@@ -96,8 +105,8 @@ napi_value cc_throw_message(napi_env env, cc_addon *addon, const char *status_na
 
 /* ---- keys.c ---- */
 
-/* Unwraps a key handle created by keyNew (type-tag checked); throws and
- * returns false otherwise. */
+/* Reads a key handle created by keyNew (magic checked); throws and returns
+ * false otherwise. */
 bool cc_unwrap_key(napi_env env, cc_addon *addon, napi_value value, clientcache_key **out);
 /* Wraps an owned key in a new handle object (takes ownership, also on failure). */
 napi_status cc_wrap_key(napi_env env, cc_addon *addon, clientcache_key *key, napi_value *out);

@@ -1,7 +1,7 @@
 /* Cache handles and value lifetime.
  *
- * A cache handle is an empty JS object, type-tagged with this load's cache
- * tag and napi_wrap'ed around a cc_cache_box that owns a clientcache_cache.
+ * A cache handle is a napi_external pointing at a cc_cache_box that owns a
+ * clientcache_cache (see keys.c for why externals); its finalizer frees it.
  * Values are JS objects held through napi_ref (refcount 1): set() and a
  * successful getOrCreate() factory create the ref and hand it to the core;
  * the core calls cc_release exactly once per value, when it is in no cache
@@ -75,7 +75,7 @@ static void box_unlink(cc_addon *addon, cc_cache_box *box) {
   box->prev = box->next = NULL;
 }
 
-/* napi_wrap finalizer: the JS cache object was collected (or the env is
+/* External finalizer: the JS cache object was collected (or the env is
  * going away). Freeing the core cache releases every value it still holds. */
 static void box_finalize(napi_env env, void *data, void *hint) {
   (void)env;
@@ -111,31 +111,24 @@ static napi_status wrap_cache(napi_env env, cc_addon *addon, clientcache_cache *
     clientcache_cache_free(cache);
     return napi_generic_failure;
   }
+  box->magic = addon->cache_magic;
   box->addon = addon;
   box->cache = cache;
   box->kind = kind;
   box_link(addon, box);
-  napi_value obj;
-  napi_status s = napi_create_object(env, &obj);
-  if (s == napi_ok) s = napi_type_tag_object(env, obj, &addon->cache_tag);
-  if (s == napi_ok) s = napi_wrap(env, obj, box, box_finalize, NULL, NULL);
+  napi_status s = napi_create_external(env, box, box_finalize, NULL, out);
   if (s != napi_ok) {
     box_unlink(addon, box);
     clientcache_cache_free(cache);
     free(box);
-    return s;
   }
-  *out = obj;
-  return napi_ok;
+  return s;
 }
 
 static bool unwrap_cache(napi_env env, cc_addon *addon, napi_value value, cc_cache_box **out) {
-  napi_valuetype type;
-  bool tagged = false;
   void *data = NULL;
-  if (napi_typeof(env, value, &type) == napi_ok && type == napi_object &&
-      napi_check_object_type_tag(env, value, &addon->cache_tag, &tagged) == napi_ok && tagged &&
-      napi_unwrap(env, value, &data) == napi_ok && data != NULL) {
+  if (napi_get_value_external(env, value, &data) == napi_ok && data != NULL &&
+      ((cc_cache_box *)data)->magic == addon->cache_magic) {
     cc_cache_box *box = (cc_cache_box *)data;
     if (box->cache == NULL) {
       napi_throw_error(env, "ERR_CLIENTCACHE_CLOSED", "the cache was torn down with its environment");

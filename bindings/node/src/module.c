@@ -55,19 +55,14 @@ static napi_value version(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* A per-load random tag: a handle made by another load of the addon (or
- * another addon) never passes for one of ours. */
-static void make_tag(napi_type_tag *tag, cc_addon *addon, uint64_t salt) {
-  uint64_t x = uv_hrtime() ^ (uint64_t)(uintptr_t)addon ^ (salt * 0x9E3779B97F4A7C15ULL);
-  for (int i = 0; i < 2; i++) { /* splitmix64 */
-    x += 0x9E3779B97F4A7C15ULL;
-    uint64_t z = x;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    if (i == 0) tag->lower = z;
-    else tag->upper = z;
-  }
+/* A per-load random magic number (splitmix64 of time, address and salt): a
+ * handle made by another load of the addon never passes for one of ours. */
+static uint64_t make_magic(cc_addon *addon, uint64_t salt) {
+  uint64_t z = uv_hrtime() ^ (uint64_t)(uintptr_t)addon ^ (salt * 0x9E3779B97F4A7C15ULL);
+  z += 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
 }
 
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
@@ -78,8 +73,8 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   }
   addon->env = env;
   addon->js_thread = uv_thread_self();
-  make_tag(&addon->key_tag, addon, 1);
-  make_tag(&addon->cache_tag, addon, 2);
+  addon->key_magic = make_magic(addon, 1);
+  addon->cache_magic = make_magic(addon, 2);
   if (uv_mutex_init(&addon->orphan_lock) != 0) {
     free(addon);
     napi_throw_error(env, "ERR_CLIENTCACHE_INTERNAL", "uv_mutex_init failed");
