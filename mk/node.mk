@@ -24,15 +24,15 @@ NODE_STAMP := $(NODE_DIR)/node_modules/.clientcache-npm-ci
 # npm ci only when package-lock.json changed since the last install.
 $(NODE_STAMP): $(NODE_DIR)/package-lock.json $(NODE_DIR)/package.json
 	@$(ENSURE) node
-	@echo "node: installing npm dependencies (npm ci --ignore-scripts; @aws-sdk/client-s3, lru-cache)"
-	cd $(NODE_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@echo "node: installing npm dependencies (npm ci --ignore-scripts: @aws-sdk/client-s3, lru-cache)" >&2
+	cd $(NODE_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
 	@touch $@
 
 # Always rebuilt (about a second): the library it links may have changed.
 node-addon: lib $(NODE_STAMP)
 	@$(ENSURE) node cc
-	@echo "node: building the addon (node-gyp, against Node's own headers)"
-	cd $(NODE_DIR) && node scripts/build.js
+	@echo "node: building the addon (node-gyp, against Node's own headers)" >&2
+	cd $(NODE_DIR) && node scripts/build.js >&2
 
 test-node: node-addon
 	@$(ENSURE) moto

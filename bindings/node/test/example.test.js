@@ -1,0 +1,24 @@
+'use strict';
+// The README's Node example (examples/readme.js) runs and prints what the
+// README says it prints.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+test('README example runs and prints the documented output', () => {
+  const out = execFileSync(process.execPath, [path.join(__dirname, '..', 'examples', 'readme.js')], {
+    encoding: 'utf8',
+    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
+  });
+  assert.equal(out, [
+    'true',
+    's3(aws_access_key_id=***, aws_secret_access_key=***, region_name="us-west-2")',
+    'bf992e455d517b9cfd3b0e77a8774514',
+    'true',
+    'true ERR_CLIENTCACHE_EXISTS',
+    'true ERR_CLIENTCACHE_NOT_FOUND',
+    '2 1 true',
+    '',
+  ].join('\n'));
+});
