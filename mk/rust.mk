@@ -18,7 +18,7 @@ test-rust:
 # The committed header must be what cbindgen generates from the sources.
 test-header:
 	@$(ENSURE) cbindgen
-	@cd rust && cbindgen $(CBINDGEN_ARGS) --output $(ROOT)/build/clientcache.h.fresh
+	@mkdir -p $(ROOT)/build && cd rust && cbindgen $(CBINDGEN_ARGS) --output $(ROOT)/build/clientcache.h.fresh
 	@if diff -u $(INCLUDE_DIR)/clientcache.h $(ROOT)/build/clientcache.h.fresh; then \
 	  echo "include/clientcache.h is up to date"; \
 	else \

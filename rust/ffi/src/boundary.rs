@@ -47,9 +47,9 @@ impl Failure {
     }
 }
 
-impl From<clientcache::Error> for Failure {
-    fn from(error: clientcache::Error) -> Self {
-        use clientcache::Error;
+impl From<clientcache_core::Error> for Failure {
+    fn from(error: clientcache_core::Error) -> Self {
+        use clientcache_core::Error;
         let status = match &error {
             Error::NotFound { .. } => CLIENTCACHE_STATUS_NOT_FOUND,
             Error::Exists { .. } => CLIENTCACHE_STATUS_EXISTS,

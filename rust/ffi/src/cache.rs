@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use clientcache::{Cache, Key};
+use clientcache_core::{Cache, Key};
 use libc::c_void;
 
 use crate::boundary::*;
@@ -238,7 +238,7 @@ pub unsafe extern "C" fn clientcache_cache_peek(
         let (handle, key, out) =
             unsafe { (try_ref(c, "c")?, try_ref(k, "k")?, Out::new(out, "out")?) };
         let value = handle.cache.peek(key).ok_or_else(|| {
-            Failure::from(clientcache::Error::NotFound {
+            Failure::from(clientcache_core::Error::NotFound {
                 key: Some(key.label().to_owned()),
             })
         })?;

@@ -1,6 +1,6 @@
 //! `clientcache_key`: immutable, reference-counted identity keys.
 
-use clientcache::Key;
+use clientcache_core::Key;
 
 use crate::boundary::*;
 use crate::status::*;

@@ -58,29 +58,29 @@ pub(crate) fn status_name(status: clientcache_status) -> &'static std::ffi::CStr
 
 pub(crate) fn kind_from_c(
     kind: clientcache_kind,
-) -> Result<clientcache::Kind, crate::boundary::Failure> {
+) -> Result<clientcache_core::Kind, crate::boundary::Failure> {
     match kind {
-        CLIENTCACHE_KIND_CLIENT => Ok(clientcache::Kind::Client),
-        CLIENTCACHE_KIND_RESOURCE => Ok(clientcache::Kind::Resource),
+        CLIENTCACHE_KIND_CLIENT => Ok(clientcache_core::Kind::Client),
+        CLIENTCACHE_KIND_RESOURCE => Ok(clientcache_core::Kind::Resource),
         other => Err(crate::boundary::Failure::invalid(format!(
             "kind {other} is not a clientcache_kind (0 = CLIENT, 1 = RESOURCE)"
         ))),
     }
 }
 
-pub(crate) fn kind_to_c(kind: clientcache::Kind) -> clientcache_kind {
+pub(crate) fn kind_to_c(kind: clientcache_core::Kind) -> clientcache_kind {
     match kind {
-        clientcache::Kind::Client => CLIENTCACHE_KIND_CLIENT,
-        clientcache::Kind::Resource => CLIENTCACHE_KIND_RESOURCE,
+        clientcache_core::Kind::Client => CLIENTCACHE_KIND_CLIENT,
+        clientcache_core::Kind::Resource => CLIENTCACHE_KIND_RESOURCE,
     }
 }
 
 pub(crate) fn policy_from_c(
     policy: clientcache_policy,
-) -> Result<clientcache::Policy, crate::boundary::Failure> {
+) -> Result<clientcache_core::Policy, crate::boundary::Failure> {
     match policy {
-        CLIENTCACHE_POLICY_LRU => Ok(clientcache::Policy::Lru),
-        CLIENTCACHE_POLICY_LFU => Ok(clientcache::Policy::Lfu),
+        CLIENTCACHE_POLICY_LRU => Ok(clientcache_core::Policy::Lru),
+        CLIENTCACHE_POLICY_LFU => Ok(clientcache_core::Policy::Lfu),
         other => Err(crate::boundary::Failure::invalid(format!(
             "policy {other} is not a clientcache_policy (0 = LRU, 1 = LFU)"
         ))),
