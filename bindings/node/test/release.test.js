@@ -46,6 +46,22 @@ test('failed inserts and failed factories retain nothing', () => {
   cache.clear();
 });
 
+test('a factory may reshape the cache it fills (no lock is held while it runs)', () => {
+  const cache = new ClientCache({ maxSize: 2 });
+  cache.set(key(1), fakeClient(1)).set(key(2), fakeClient(2));
+  const d = delta(() => {
+    const made = cache.getOrCreate(key(3), () => {
+      cache.clear(); // releases 1 and 2 while the factory runs
+      cache.set(key(4), fakeClient(4));
+      return fakeClient(3);
+    });
+    assert.equal(made.name, 3);
+  });
+  assert.deepEqual(d, { retained: 2, released: 2 });
+  assert.deepEqual([...cache.values()].map((v) => v.name), [4, 3]);
+  assert.deepEqual(delta(() => cache.clear()), { retained: 0, released: 2 });
+});
+
 test('copies share values: released once, when the last cache lets go', () => {
   const a = new ClientCache({ maxSize: 4 });
   a.set(key(1), fakeClient(1)).set(key(2), fakeClient(2));
