@@ -98,6 +98,9 @@ func TestConcurrentHammer(t *testing.T) {
 				t.Errorf("before Close: released %d, want %d taken - %d resident", got, taken.Load(), resident)
 			}
 			c.Close()
+			if n := clientcache.LiveValues(c); n != 0 {
+				t.Errorf("%d values still live after Close", n)
+			}
 			if got := log.total.Load(); got != taken.Load() {
 				t.Errorf("released %d values, the cache took %d", got, taken.Load())
 			}

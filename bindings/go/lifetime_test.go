@@ -1,0 +1,55 @@
+package clientcache_test
+
+import (
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/clientcache/clientcache/bindings/go"
+)
+
+// A cache dropped without Close is freed by its finalizer, which releases
+// its values; Close is still the way to do it on time.
+func TestFinalizerIsASafetyNet(t *testing.T) {
+	var released atomic.Int64
+	func() {
+		c, err := clientcache.NewClientCache[*int](clientcache.WithOnRelease(func(*int) { released.Add(1) }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 3; i++ {
+			if err := c.Set(mustKey(t, "s3", clientcache.Params{"config": map[string]any{"i": i}}), ptr(i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for released.Load() < 3 && time.Now().Before(deadline) {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if released.Load() != 3 {
+		t.Fatalf("released %d of 3 after the cache became unreachable", released.Load())
+	}
+}
+
+// No handle is left behind: after Close every value the core took has been
+// released, including values displaced by a concurrent Set and values
+// whose Set failed.
+func TestNoHandleLeft(t *testing.T) {
+	c := newIntCache(t, nil, clientcache.WithMaxSize(2))
+	k := regionKey(t, "a")
+	c.Set(k, ptr(1))
+	c.Set(k, ptr(2)) // ErrExists: the binding drops its handle
+	c.GetOrCreate(regionKey(t, "b"), func() (*int, error) { return ptr(3), nil })
+	c.GetOrCreate(regionKey(t, "c"), func() (*int, error) { panic("no") })
+	c.Set(regionKey(t, "d"), ptr(4))
+	if n := clientcache.LiveValues(c); n != 2 {
+		t.Fatalf("%d live values, want the 2 resident", n)
+	}
+	c.Close()
+	if n := clientcache.LiveValues(c); n != 0 {
+		t.Fatalf("%d values still live after Close", n)
+	}
+}
