@@ -5,6 +5,8 @@
 use std::borrow::Cow;
 use std::time::Duration;
 
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::profile::{ProfileFileCredentialsProvider, ProfileFileRegionProvider};
 use aws_config::retry::{RetryConfig, RetryMode};
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{AppName, BehaviorVersion, Region, SdkConfig};
@@ -117,31 +119,29 @@ pub(crate) async fn load(
 
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
 
-    // Profile (credentials and settings): params > session.
-    // Credentials: params > params' profile > session credentials > session profile > environment.
+    // A profile named explicitly (params, else session) is honoured over the
+    // environment: its region and credentials come first, as with boto3's
+    // `Session(profile_name=…)`; what it lacks falls back to the usual chain.
+    //
+    // Region:      params > config.region_name > params' profile > session
+    //              region > session profile > environment (the SDK chain).
+    // Credentials: params > params' profile > session credentials > session
+    //              profile > environment (the SDK chain).
+    let files = defaults.profile_files.clone().unwrap_or_default();
     let profile = params
         .profile_name
         .clone()
         .or_else(|| defaults.profile_name.clone());
-    if let Some(files) = &defaults.profile_files {
+    if defaults.profile_files.is_some() {
         loader = loader.profile_files(files.clone());
     }
     if let Some(name) = &profile {
-        check_profile(name, defaults.profile_files.as_ref()).await?;
+        check_profile(name, &files).await?;
         loader = loader.profile_name(name.clone());
     }
-    match static_credentials(params)? {
-        Some(c) => loader = loader.credentials_provider(c),
-        None if params.profile_name.is_none() => {
-            if let Some(c) = &defaults.credentials {
-                loader = loader.credentials_provider(c.clone());
-            }
-        }
-        None => {}
-    }
+    let from_params_profile = params.profile_name.is_some();
 
-    // Region: params > config.region_name > session.
-    let region = match (&params.region_name, &common.region_name) {
+    let explicit_region = match (&params.region_name, &common.region_name) {
         (Some(a), Some(b)) if a != b => {
             return Err(Error::invalid(
                 "config.region_name",
@@ -149,13 +149,59 @@ pub(crate) async fn load(
             ));
         }
         (Some(a), _) | (None, Some(a)) => Some(a.clone()),
-        (None, None) => defaults.region.clone(),
+        (None, None) => None,
     };
-    if let Some(r) = region {
+    if let Some(r) = &explicit_region {
         if r.is_empty() {
             return Err(Error::invalid("region_name", "must not be empty"));
         }
-        loader = loader.region(Region::new(r));
+    }
+    let profile_region = |name: &String| {
+        ProfileFileRegionProvider::builder()
+            .profile_name(name.clone())
+            .profile_files(files.clone())
+            .build()
+    };
+    match (
+        explicit_region,
+        &profile,
+        from_params_profile,
+        &defaults.region,
+    ) {
+        (Some(r), ..) => loader = loader.region(Region::new(r)),
+        (None, Some(name), true, session_region) => {
+            let mut chain = RegionProviderChain::first_try(profile_region(name));
+            if let Some(r) = session_region {
+                chain = chain.or_else(Region::new(r.clone()));
+            }
+            loader = loader.region(chain.or_default_provider());
+        }
+        (None, _, _, Some(r)) => loader = loader.region(Region::new(r.clone())),
+        (None, Some(name), _, None) => {
+            let chain = RegionProviderChain::first_try(profile_region(name));
+            loader = loader.region(chain.or_default_provider());
+        }
+        (None, None, _, None) => {}
+    }
+
+    // Only the profile: a profile without usable credentials is an error at
+    // the first request, not a silent fall-back to other credentials.
+    let profile_credentials = |name: &String| {
+        ProfileFileCredentialsProvider::builder()
+            .profile_name(name.clone())
+            .profile_files(files.clone())
+            .build()
+    };
+    match (static_credentials(params)?, &profile, &defaults.credentials) {
+        (Some(c), ..) => loader = loader.credentials_provider(c),
+        (None, Some(name), _) if from_params_profile => {
+            loader = loader.credentials_provider(profile_credentials(name));
+        }
+        (None, _, Some(c)) => loader = loader.credentials_provider(c.clone()),
+        (None, Some(name), None) => {
+            loader = loader.credentials_provider(profile_credentials(name));
+        }
+        (None, None, None) => {}
     }
 
     // Endpoint and scheme.
@@ -261,15 +307,7 @@ fn static_credentials(params: &ClientParams) -> Result<Option<Credentials>, Erro
 
 /// Fails unless the profile exists, as boto3 does (`ProfileNotFound`),
 /// instead of letting the SDK fall back silently.
-async fn check_profile(name: &str, files: Option<&ProfileFiles>) -> Result<(), Error> {
-    let default_files;
-    let files = match files {
-        Some(f) => f,
-        None => {
-            default_files = ProfileFiles::default();
-            &default_files
-        }
-    };
+async fn check_profile(name: &str, files: &ProfileFiles) -> Result<(), Error> {
     let set = aws_config::profile::load(
         &Fs::real(),
         &Env::real(),
