@@ -51,7 +51,14 @@ test-c-install: lib
 	echo "pkg-config --cflags --libs clientcache: $$flags"; \
 	$(CC) $(C_CFLAGS) -o "$$tmp/example" $(ROOT)/examples/c/example.c $$flags; \
 	LD_LIBRARY_PATH="$$tmp/lib" "$$tmp/example"; \
-	echo "C example: ok (built with pkg-config against the installed library)"
+	echo "C example: ok (built with pkg-config against the installed shared library)"; \
+	static_libs=$$(PKG_CONFIG_PATH="$$tmp/lib/pkgconfig" pkg-config --static --libs-only-l clientcache | sed 's/-lclientcache//'); \
+	$(CC) $(C_CFLAGS) -o "$$tmp/example-static" $(ROOT)/examples/c/example.c \
+	  $$(PKG_CONFIG_PATH="$$tmp/lib/pkgconfig" pkg-config --cflags clientcache) \
+	  "$$tmp/lib/libclientcache.a" $$static_libs; \
+	! ldd "$$tmp/example-static" | grep -q libclientcache; \
+	"$$tmp/example-static" >/dev/null; \
+	echo "C example: ok (linked with the installed static library, pkg-config --static: $$static_libs)"
 
 $(C_BUILD_DIR)/demo: $(ROOT)/examples/c/demo.c $(INCLUDE_DIR)/clientcache.h
 	@mkdir -p $(C_BUILD_DIR)

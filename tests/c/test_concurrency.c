@@ -36,7 +36,7 @@ static int32_t sf_factory(const clientcache_key *key, void *ctx, void **out_valu
     EXPECT(clientcache_key_equal(key, sf->k));
     atomic_fetch_add(&sf->factory_calls, 1);
     atomic_store(&sf->started, 1);
-    tf_sleep_ms(300); /* long enough for every other caller to start waiting */
+    tf_sleep_ms(500); /* long enough for every other caller to start waiting */
     if (sf->fail)
         return -1;
     *out_value = &sf->value;
