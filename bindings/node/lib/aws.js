@@ -148,6 +148,11 @@ function cacheOptions(options) {
   if (options === null || typeof options !== 'object') {
     throw invalid(KIND_CLIENT, `options must be an object, not a ${typeName(options)}`);
   }
+  for (const name of Object.keys(options)) {
+    if (name !== 'evictionPolicy' && name !== 'maxSize') {
+      throw invalid(KIND_CLIENT, `unknown option ${JSON.stringify(name)} (expected evictionPolicy, maxSize)`);
+    }
+  }
   return options;
 }
 

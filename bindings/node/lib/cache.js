@@ -38,6 +38,11 @@ class Cache {
     if (options === null || typeof options !== 'object') {
       throw invalid(kind, `options must be an object, not a ${typeName(options)}`);
     }
+    for (const name of Object.keys(options)) {
+      if (name !== 'evictionPolicy' && name !== 'maxSize') {
+        throw invalid(kind, `unknown option ${JSON.stringify(name)} (expected evictionPolicy, maxSize)`);
+      }
+    }
     const { evictionPolicy = 'LRU', maxSize = 10 } = options;
     const policy = typeof evictionPolicy === 'string' ? evictionPolicy.toUpperCase() : evictionPolicy;
     if (!Object.hasOwn(POLICIES, policy)) {

@@ -64,6 +64,7 @@ test('options that cannot be canonicalized are ClientCacheErrors naming the opti
   throwsNaming(() => new Session({ credentials: () => ({}) }), 'credentials');
   throwsNaming(() => client('s3', {}, { evictionPolicy: 'FIFO' }), 'evictionPolicy');
   throwsNaming(() => client('s3', {}, 5), 'options');
+  throwsNaming(() => client('s3', {}, { policy: 'LFU' }), 'policy');
   throwsNaming(() => client('no-such-service-zz', {}), '@aws-sdk/client-no-such-service-zz');
 });
 

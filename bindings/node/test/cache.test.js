@@ -159,6 +159,7 @@ test('bad inputs are typed errors', () => {
   const INVALID = 'INVALID_ARGUMENT';
   for (const opts of [null, 5, 'LRU']) throwsTyped(() => new ClientCache(opts), ClientCacheError, INVALID, 'options');
   for (const p of ['MRU', '', 0, null, {}]) throwsTyped(() => new ClientCache({ evictionPolicy: p }), ClientCacheError, INVALID, 'evictionPolicy');
+  throwsTyped(() => new ClientCache({ maxsize: 3 }), ClientCacheError, INVALID, 'maxsize');
   for (const m of [0, -3, 2.5, '10', NaN, Infinity, null]) throwsTyped(() => new ClientCache({ maxSize: m }), ClientCacheError, INVALID, 'maxSize');
   throwsTyped(() => new ResourceCache({ maxSize: 0 }), ResourceCacheError, INVALID, 'maxSize');
 
