@@ -30,6 +30,7 @@
     PLAIN(test_single_flight_shared_failure)                                                       \
     PLAIN(test_single_flight_reentry)                                                              \
     PLAIN(test_single_flight_other_keys_not_blocked)                                               \
+    PLAIN(test_single_flight_races_insert)                                                         \
     PLAIN(test_last_error_thread_local)                                                            \
     PLAIN(test_null_pointers_no_status)                                                            \
     TABLE(test_null_pointers)                                                                      \

@@ -376,6 +376,72 @@ void test_single_flight_other_keys_not_blocked(void) {
     tf_run_with_timeout("other keys while a factory runs", not_blocked_body, NULL, 30);
 }
 
+/* ---- a factory racing a plain insert of the same key -------------------- */
+
+static void factory_race_body(void *unused) {
+    (void)unused;
+    struct gate g;
+    memset(&g, 0, sizeof g);
+    pthread_mutex_init(&g.mu, NULL);
+    pthread_cond_init(&g.cv, NULL);
+    tval inserted[1];
+    tvals_init(inserted, 1);
+    tvals_init(&g.value, 1);
+    pthread_t th;
+    bool started = false;
+    clientcache_lease *l = NULL;
+    g.k = region_key("race");
+    REQUIRE(g.k != NULL);
+    REQUIRE_OK(clientcache_cache_new(CLIENTCACHE_KIND_CLIENT, CLIENTCACHE_POLICY_LRU, 2,
+                                     count_release, NULL, &g.c));
+    REQUIRE(pthread_create(&th, NULL, gated_caller, &g) == 0);
+    started = true;
+    pthread_mutex_lock(&g.mu);
+    while (!g.started)
+        pthread_cond_wait(&g.cv, &g.mu);
+    pthread_mutex_unlock(&g.mu);
+    /* the key is not in the cache while its factory runs: a plain insert is
+     * accepted (or refused) — either way no value is lost or released twice */
+    clientcache_status ins = clientcache_cache_insert(g.c, g.k, &inserted[0]);
+    EXPECTF(ins == CLIENTCACHE_STATUS_OK || ins == CLIENTCACHE_STATUS_EXISTS,
+            "insert during the factory -> %s", tf_status_str(ins));
+cleanup:
+    if (started) {
+        pthread_mutex_lock(&g.mu);
+        g.open = true;
+        pthread_cond_broadcast(&g.cv);
+        pthread_mutex_unlock(&g.mu);
+        pthread_join(th, NULL);
+        EXPECT_OK(g.st);
+        EXPECT_EQ(clientcache_cache_len(g.c), 1);
+        /* the entry holds one of the two values; the other one, if it was
+         * handed over, is already released */
+        if (EXPECT_OK(clientcache_cache_peek(g.c, g.k, &l))) {
+            tval *in_cache = clientcache_lease_value(l);
+            EXPECT(in_cache == &inserted[0] || in_cache == &g.value);
+            EXPECT_EQ(atomic_load(&in_cache->released), 0);
+            tval *other = in_cache == &g.value ? &inserted[0] : &g.value;
+            bool other_owned = other == &g.value || ins == CLIENTCACHE_STATUS_OK;
+            EXPECT_EQ(atomic_load(&other->released), other_owned ? 1 : 0);
+            tf_note("insert during the factory: %s; the cache kept the %s value",
+                    tf_status_str(ins), in_cache == &g.value ? "factory's" : "inserted");
+        }
+        clientcache_lease_free(l);
+        clientcache_cache_free(g.c);
+        g.c = NULL;
+        EXPECT_EQ(atomic_load(&g.value.released), 1);
+        EXPECT_EQ(atomic_load(&inserted[0].released), ins == CLIENTCACHE_STATUS_OK ? 1 : 0);
+    }
+    clientcache_cache_free(g.c);
+    clientcache_key_free(g.k);
+    pthread_cond_destroy(&g.cv);
+    pthread_mutex_destroy(&g.mu);
+}
+
+void test_single_flight_races_insert(void) {
+    tf_run_with_timeout("factory racing an insert", factory_race_body, NULL, 30);
+}
+
 /* ---- last_error is per thread ------------------------------------------ */
 
 struct tl_err {
@@ -603,6 +669,7 @@ void test_stress(void) {
     }
     REQUIRE_OK(clientcache_cache_new(CLIENTCACHE_KIND_CLIENT, CLIENTCACHE_POLICY_LFU, ST_MAX,
                                      count_release, &s.rc, &s.c));
+    atomic_store(&s.rc.probe, s.c); /* releases call back into the cache: no lock held */
     copier_started = pthread_create(&copier, NULL, stress_copier, &s) == 0;
     EXPECT(copier_started);
     for (; started < ST_THREADS; started++) {
@@ -618,6 +685,7 @@ cleanup:
         pthread_join(copier, NULL);
     if (s.c) {
         EXPECT(clientcache_cache_len(s.c) <= ST_MAX);
+        atomic_store(&s.rc.probe, NULL);
         clientcache_cache_free(s.c);
         EXPECT_EQ(atomic_load(&s.len_violations), 0);
         EXPECT_EQ(atomic_load(&s.bad_values), 0);
