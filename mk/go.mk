@@ -35,13 +35,20 @@ test-go: lib go-deps
 	@$(MAKE) --no-print-directory test-go-pkgconfig
 
 # The documented way to link an installed library: pkg-config + build tag.
+# The go build cache does not key cgo packages on what pkg-config prints
+# (only on the CGO_* variables), so a cached build would keep linking with an
+# old -L path: the prefix is a fixed folder, and it also goes into
+# CGO_LDFLAGS so that the cache entry is tied to it.
+GO_PKGCONFIG_PREFIX := $(ROOT)/build/go-pkgconfig-prefix
+
 test-go-pkgconfig: lib go-deps
 	@$(ENSURE) pkg-config
 	@echo "== go test -tags clientcache_pkgconfig (library from make install + pkg-config)"
-	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	$(MAKE) --no-print-directory -C $(ROOT) install PREFIX="$$tmp" >/dev/null; \
-	cd $(GO_DIR) && PKG_CONFIG_PATH="$$tmp/lib/pkgconfig" LD_LIBRARY_PATH="$$tmp/lib" \
-	  $(GO) test -tags clientcache_pkgconfig -count=1 -run 'Example|TestVectors' .
+	@rm -rf $(GO_PKGCONFIG_PREFIX)
+	@$(MAKE) --no-print-directory -C $(ROOT) install PREFIX=$(GO_PKGCONFIG_PREFIX) >/dev/null
+	cd $(GO_DIR) && PKG_CONFIG_PATH=$(GO_PKGCONFIG_PREFIX)/lib/pkgconfig LD_LIBRARY_PATH=$(GO_PKGCONFIG_PREFIX)/lib \
+	  CGO_LDFLAGS="-O2 -g -L$(GO_PKGCONFIG_PREFIX)/lib" \
+	  $(GO) test -tags clientcache_pkgconfig -count=1 -v -run 'Example|TestVectors$$' . | grep -E '^(--- |ok|FAIL|PASS)' | grep -v -- '--- PASS: TestVectors/'
 
 bench-go: lib go-deps
 	cd $(GO_DIR) && $(GO) run ./cmd/clientcache-bench
