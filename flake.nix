@@ -67,7 +67,8 @@
               test -f $out/lib/libclientcache.so
               test -f $out/lib/libclientcache.a
               mkdir -p $out/include $out/lib/pkgconfig
-              (cd rust/ffi && cbindgen --quiet --config cbindgen.toml --crate clientcache-ffi \
+              # As `make header` runs it (mk/rust.mk).
+              (cd rust && cbindgen --quiet --config ffi/cbindgen.toml --crate clientcache-ffi ffi \
                 --output $out/include/clientcache.h)
               substitute clientcache.pc.in $out/lib/pkgconfig/clientcache.pc \
                 --replace-fail @PREFIX@ $out --replace-fail @VERSION@ ${version}
@@ -81,7 +82,7 @@
 
           # The Go module, compiled against the library above through
           # pkg-config (build tag clientcache_pkgconfig); its checkPhase runs
-          # `go test` against the S3 test server.
+          # `go vet` and `go test -race` against the S3 test server.
           clientcache-go = pkgs.buildGoModule {
             pname = "clientcache-go";
             inherit version src;
@@ -95,6 +96,8 @@
             postPatch = "patchShebangs scripts";
             checkPhase = ''
               runHook preCheck
+              # As `make test-go` does (mk/go.mk), with the pkg-config build tag.
+              go vet -tags clientcache_pkgconfig ./...
               bash ../../scripts/with-s3-server.sh go test -tags clientcache_pkgconfig -race -count=1 ./...
               runHook postCheck
             '';
@@ -229,8 +232,7 @@
               pkgs.valgrind
               pkgs.go
               pkgs.nodejs
-              pkgs.python3
-              s3Server
+              s3Server # python3 with moto (scripts/with-s3-server.sh)
               pkgs.bazel_7
               pkgs.git
             ];
