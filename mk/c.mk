@@ -4,7 +4,8 @@
 #   make test-c          build libclientcache, build the suite against
 #                        include/ + rust/target/release (rpath), run it, run it
 #                        again under valgrind memcheck (no errors, nothing
-#                        definitely lost), then test-c-install
+#                        definitely lost), once more linked with the static
+#                        library, then test-c-install
 #   make test-c-install  `make install PREFIX=<tmp>`, build examples/c/example.c
 #                        with `pkg-config --cflags --libs clientcache` and run it
 #   make demo-c          the C demo (examples/c/demo.c)
@@ -35,6 +36,10 @@ test-c: lib
 	$(C_TEST_ENV) $(C_BUILD_DIR)/c_suite
 	@echo "== C suite under valgrind memcheck (zero errors, nothing definitely lost)"
 	$(C_TEST_ENV) CLIENTCACHE_C_SLOW=1 $(C_VALGRIND) $(C_BUILD_DIR)/c_suite
+	@echo "== C suite linked with the static library"
+	$(CC) $(C_CFLAGS) -I$(INCLUDE_DIR) -o $(C_BUILD_DIR)/c_suite_static $(C_TEST_SRCS) \
+	  $(LIB_DIR)/libclientcache.a -lpthread -ldl -lm
+	$(C_TEST_ENV) $(C_BUILD_DIR)/c_suite_static | tail -n 1
 	@$(MAKE) --no-print-directory test-c-install
 
 test-c-install: lib
