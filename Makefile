@@ -21,6 +21,9 @@ export PATH := $(HOME)/.cargo/bin:/usr/local/go/bin:$(PATH)
 export CLIENTCACHE_LIB_DIR := $(LIB_DIR)
 export CLIENTCACHE_INCLUDE_DIR := $(INCLUDE_DIR)
 export CARGO_TARGET_DIR := $(TARGET_DIR)
+# Tests, demos and benchmarks never look for cloud credentials or metadata:
+# the SDKs must not probe the instance-metadata address from here.
+export AWS_EC2_METADATA_DISABLED := true
 
 .PHONY: help build lib header test demo bench install clean
 help:

@@ -24,10 +24,15 @@ pub(crate) fn write_value(out: &mut String, value: &Value) {
             }
             out.push(']');
         }
+        // Identity normalization sorts members once, when a key is built;
+        // the label re-renders values parsed back from the canonical form.
         Value::Object(members) => {
-            let mut sorted: Vec<&(String, Value)> = members.iter().collect();
-            sorted.sort_by(|a, b| utf16_cmp(&a.0, &b.0));
-            write_members(out, sorted.into_iter().map(|(k, v)| (k.as_str(), v)));
+            debug_assert!(
+                members
+                    .windows(2)
+                    .all(|w| utf16_cmp(&w[0].0, &w[1].0).is_lt())
+            );
+            write_members(out, members.iter().map(|(k, v)| (k.as_str(), v)));
         }
     }
 }
@@ -85,6 +90,12 @@ pub(crate) fn write_number(out: &mut String, n: f64) {
     debug_assert!(n.is_finite());
     if n == 0.0 {
         out.push('0'); // also -0
+        return;
+    }
+    // Integers (the common case: counts, sizes) need no digit search.
+    if n.fract() == 0.0 && n.abs() < 1e21 && n.abs() <= 9_007_199_254_740_991.0 {
+        #[allow(clippy::cast_possible_truncation)]
+        let _ = write!(out, "{}", n as i64);
         return;
     }
     if n < 0.0 {

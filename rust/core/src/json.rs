@@ -18,6 +18,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Value, Error> {
         ))
     })?;
     let mut parser = Parser {
+        text,
         bytes: text.as_bytes(),
         pos: 0,
     };
@@ -31,6 +32,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Value, Error> {
 }
 
 struct Parser<'a> {
+    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
 }
@@ -173,10 +175,7 @@ impl Parser<'_> {
             }
             // The input is valid UTF-8 and the run stops only at ASCII bytes,
             // so the slice boundaries are character boundaries.
-            out.push_str(
-                std::str::from_utf8(&self.bytes[start..self.pos])
-                    .map_err(|_| self.error("invalid UTF-8"))?,
-            );
+            out.push_str(&self.text[start..self.pos]);
             match self.peek() {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
@@ -254,8 +253,7 @@ impl Parser<'_> {
             }
             self.digits();
         }
-        let text = std::str::from_utf8(&self.bytes[start..self.pos])
-            .map_err(|_| self.error("invalid number"))?;
+        let text = &self.text[start..self.pos];
         // Rust's parser rounds correctly; range checks happen in the
         // identity rules so both construction paths share them.
         let n: f64 = text.parse().map_err(|_| self.error("invalid number"))?;

@@ -143,7 +143,7 @@ const CANONICAL_SUFFIX: &str = "\",\"version\":1}";
 pub struct Key(Arc<KeyInner>);
 
 struct KeyInner {
-    canonical: Box<str>,
+    canonical: String,
     hash: u64,
     fingerprint: [u8; 32],
     kind: Kind,
@@ -192,7 +192,7 @@ impl Key {
         hash_bytes.copy_from_slice(&digest[..8]);
 
         Ok(Key(Arc::new(KeyInner {
-            canonical: canonical.into_boxed_str(),
+            canonical,
             hash: u64::from_le_bytes(hash_bytes),
             fingerprint,
             kind,
@@ -354,24 +354,68 @@ fn normalize_params(members: Vec<(String, Value)>) -> Result<Vec<(&'static str, 
     Ok(out)
 }
 
-/// Validates numbers and nested duplicates, normalizes `-0` to `0`.
-fn normalize_value(value: Value, path: &str, depth: usize) -> Result<Value, Error> {
+/// Validates numbers and nested duplicates, normalizes `-0` to `0`, and
+/// sorts object members into canonical order.
+fn normalize_value(value: Value, name: &str, depth: usize) -> Result<Value, Error> {
+    normalize_nested(value, depth).map_err(|failure| {
+        let path = failure.path.iter().rev().fold(name.to_owned(), |mut path, segment| {
+            path.push_str(segment);
+            path
+        });
+        Error::invalid(match failure.problem {
+            Problem::TooDeep => format!("parameter \"{path}\" nests deeper than {MAX_DEPTH} levels"),
+            Problem::NonFinite => format!(
+                "parameter \"{path}\" holds a non-finite number (NaN and infinities are not allowed)"
+            ),
+            Problem::OutOfRange => format!("parameter \"{path}\" holds an integer outside ±(2^53−1)"),
+            Problem::Duplicate(member) => {
+                let mut quoted = String::new();
+                jcs::write_string(&mut quoted, &member);
+                format!("duplicate member name {quoted} in parameter \"{path}\"")
+            }
+        })
+    })
+}
+
+enum Problem {
+    TooDeep,
+    NonFinite,
+    OutOfRange,
+    Duplicate(String),
+}
+
+/// Where a nested value failed; the path is collected innermost first, only
+/// on failure, so valid input costs no path formatting.
+struct NestedFailure {
+    problem: Problem,
+    path: Vec<String>,
+}
+
+impl NestedFailure {
+    fn at(problem: Problem) -> Self {
+        NestedFailure {
+            problem,
+            path: Vec::new(),
+        }
+    }
+
+    fn within(mut self, segment: String) -> Self {
+        self.path.push(segment);
+        self
+    }
+}
+
+fn normalize_nested(value: Value, depth: usize) -> Result<Value, NestedFailure> {
     if depth > MAX_DEPTH {
-        return Err(Error::invalid(format!(
-            "parameter \"{path}\" nests deeper than {MAX_DEPTH} levels"
-        )));
+        return Err(NestedFailure::at(Problem::TooDeep));
     }
     Ok(match value {
         Value::Number(n) => {
             if !n.is_finite() {
-                return Err(Error::invalid(format!(
-                    "parameter \"{path}\" holds a non-finite number (NaN and infinities are not allowed)"
-                )));
+                return Err(NestedFailure::at(Problem::NonFinite));
             }
             if n.fract() == 0.0 && n.abs() > MAX_SAFE_INTEGER {
-                return Err(Error::invalid(format!(
-                    "parameter \"{path}\" holds an integer outside ±(2^53−1)"
-                )));
+                return Err(NestedFailure::at(Problem::OutOfRange));
             }
             Value::Number(if n == 0.0 { 0.0 } else { n })
         }
@@ -379,28 +423,24 @@ fn normalize_value(value: Value, path: &str, depth: usize) -> Result<Value, Erro
             items
                 .into_iter()
                 .enumerate()
-                .map(|(i, item)| normalize_value(item, &format!("{path}[{i}]"), depth + 1))
+                .map(|(i, item)| {
+                    normalize_nested(item, depth + 1).map_err(|f| f.within(format!("[{i}]")))
+                })
                 .collect::<Result<_, _>>()?,
         ),
         Value::Object(members) => {
-            let mut names: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
-            names.sort_unstable();
-            if let Some(dup) = names.windows(2).find(|w| w[0] == w[1]) {
-                let mut quoted = String::new();
-                jcs::write_string(&mut quoted, dup[0]);
-                return Err(Error::invalid(format!(
-                    "duplicate member name {quoted} in parameter \"{path}\""
-                )));
+            let mut members = members
+                .into_iter()
+                .map(|(k, v)| match normalize_nested(v, depth + 1) {
+                    Ok(v) => Ok((k, v)),
+                    Err(f) => Err(f.within(format!(".{k}"))),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            members.sort_unstable_by(|a, b| jcs::utf16_cmp(&a.0, &b.0));
+            if let Some(pair) = members.windows(2).find(|w| w[0].0 == w[1].0) {
+                return Err(NestedFailure::at(Problem::Duplicate(pair[0].0.clone())));
             }
-            Value::Object(
-                members
-                    .into_iter()
-                    .map(|(k, v)| {
-                        let child = format!("{path}.{k}");
-                        normalize_value(v, &child, depth + 1).map(|v| (k, v))
-                    })
-                    .collect::<Result<_, _>>()?,
-            )
+            Value::Object(members)
         }
         other => other,
     })
