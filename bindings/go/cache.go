@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"runtime/cgo"
 	"sync/atomic"
-	"time"
 )
 
 // Policy is the eviction policy of a cache.
@@ -70,6 +69,7 @@ type Stats struct {
 type state[V any] struct {
 	onRelease func(V)
 	live      atomic.Int64 // values handed to the core and not yet released
+	dom       domain       // handle reclamation (reclaim.go)
 }
 
 // entry is what a value's cgo.Handle refers to.
@@ -78,7 +78,8 @@ type entry[V any] struct {
 	st *state[V]
 }
 
-func (e *entry[V]) released() {
+func (e *entry[V]) released(h cgo.Handle) {
+	e.st.dom.retire(h)
 	e.st.live.Add(-1)
 	if f := e.st.onRelease; f != nil {
 		defer func() {
@@ -103,9 +104,6 @@ func (st *state[V]) dropHandle(h cgo.Handle) {
 	st.live.Add(-1)
 }
 
-// closedBit marks users of a closed cache; the low bits count calls in flight.
-const closedBit = int64(1) << 62
-
 // Cache is a bounded cache of V values keyed by *Key, backed by the Rust
 // core: identity, eviction (LRU or LFU), single-flight and statistics all
 // live there. It is safe for concurrent use.
@@ -118,7 +116,7 @@ type Cache[V any] struct {
 	kind    Kind
 	policy  Policy
 	st      *state[V]
-	users   atomic.Int64
+	gate    *gate
 	cleanup runtime.Cleanup
 }
 
@@ -157,49 +155,42 @@ func newCache[V any](op string, kind Kind, opts []Option) (*Cache[V], error) {
 }
 
 func wrapCache[V any](p *C.clientcache_cache, kind Kind, policy Policy, st *state[V]) *Cache[V] {
-	c := &Cache[V]{ptr: p, kind: kind, policy: policy, st: st}
-	c.cleanup = runtime.AddCleanup(c, func(p *C.clientcache_cache) { C.clientcache_cache_free(p) }, p)
+	c := &Cache[V]{ptr: p, kind: kind, policy: policy, st: st, gate: &gate{}}
+	st.dom.addGate(c.gate)
+	c.cleanup = runtime.AddCleanup(c, func(a cleanupArg) { a.free() }, cleanupArg{p, c.gate, &st.dom})
 	return c
 }
 
-// enter registers a call in flight; false once the cache is closed.
-func (c *Cache[V]) enter() bool {
-	if c.users.Add(1)&closedBit != 0 {
-		c.users.Add(-1)
-		return false
-	}
-	return true
+// cleanupArg is what the finalizer safety net needs to free a cache that
+// became unreachable without Close.
+type cleanupArg struct {
+	ptr  *C.clientcache_cache
+	gate *gate
+	dom  *domain
 }
 
-func (c *Cache[V]) exit() { c.users.Add(-1) }
+func (a cleanupArg) free() {
+	a.dom.removeGate(a.gate)
+	C.clientcache_cache_free(a.ptr)
+	a.dom.flush()
+}
 
-// Close frees the cache: every value not being read right now is released
-// at once (WithOnRelease runs for each), the others as soon as their
-// readers finish. It waits for calls in flight on other goroutines (a
-// GetOrCreate factory among them) and is idempotent. Close must not be
-// called from inside a GetOrCreate factory or OnRelease callback of the
-// same cache.
+// enter registers a call in flight; false once the cache is closed.
+func (c *Cache[V]) enter() (uint64, bool) { return c.st.dom.enter(c.gate) }
+
+func (c *Cache[V]) exit(e uint64) { c.st.dom.exit(c.gate, e) }
+
+// Close frees the cache: every value is released at once (WithOnRelease
+// runs for each) unless a copy of the cache still holds it. It waits for
+// calls in flight on other goroutines (a GetOrCreate factory among them)
+// and is idempotent. Close must not be called from inside a GetOrCreate
+// factory or OnRelease callback of the same cache.
 func (c *Cache[V]) Close() error {
-	if c == nil {
+	if c == nil || !c.gate.close() {
 		return nil
 	}
-	for {
-		old := c.users.Load()
-		if old&closedBit != 0 {
-			return nil
-		}
-		if c.users.CompareAndSwap(old, old|closedBit) {
-			break
-		}
-	}
-	for wait := time.Microsecond; c.users.Load() != closedBit; {
-		time.Sleep(wait)
-		if wait < time.Millisecond {
-			wait *= 2
-		}
-	}
 	c.cleanup.Stop()
-	C.clientcache_cache_free(c.ptr)
+	cleanupArg{c.ptr, c.gate, &c.st.dom}.free()
 	c.ptr = nil
 	return nil
 }
@@ -227,10 +218,11 @@ func keyPtr(op string, k *Key) (*C.clientcache_key, error) {
 // becomes the most recent; when the cache is then over capacity, victims
 // are evicted (never the new entry).
 func (c *Cache[V]) Set(key *Key, v V) error {
-	if !c.enter() {
+	tok, ok := c.enter()
+	if !ok {
 		return closedError("Set")
 	}
-	defer c.exit()
+	defer c.exit(tok)
 	kp, err := keyPtr("Set", key)
 	if err != nil {
 		return err
@@ -245,19 +237,19 @@ func (c *Cache[V]) Set(key *Key, v V) error {
 	return nil
 }
 
-// readLease reads the value of a lease the shim returned and frees it.
-func (c *Cache[V]) readLease(lease *C.clientcache_lease, value C.uintptr_t) V {
-	v := cgo.Handle(value).Value().(*entry[V]).v
-	C.clientcache_lease_free(lease)
-	return v
+// value resolves a handle the core returned; the call must be registered
+// (enter) from before the core call until now.
+func value[V any](h C.uintptr_t) V {
+	return cgo.Handle(h).Value().(*entry[V]).v
 }
 
 func (c *Cache[V]) lookup(op string, key *Key, which C.int, wantErr bool) (V, error) {
 	var zero V
-	if !c.enter() {
+	tok, ok := c.enter()
+	if !ok {
 		return zero, closedError(op)
 	}
-	defer c.exit()
+	defer c.exit(tok)
 	kp, err := keyPtr(op, key)
 	if err != nil {
 		return zero, err
@@ -274,7 +266,7 @@ func (c *Cache[V]) lookup(op string, key *Key, which C.int, wantErr bool) (V, er
 		}
 		return zero, statusError(op, r.status, r.text, r.text_len)
 	}
-	return c.readLease((*C.clientcache_lease)(r.ptr), r.value), nil
+	return value[V](r.value), nil
 }
 
 // Get returns the value of key and promotes it (LRU: most recent; LFU:
@@ -305,17 +297,18 @@ func (c *Cache[V]) Remove(key *Key) (V, error) {
 // Contains reports whether key is present, without promoting it. It is
 // false for a closed cache or key.
 func (c *Cache[V]) Contains(key *Key) bool {
-	if !c.enter() {
+	tok, ok := c.enter()
+	if !ok {
 		return false
 	}
-	defer c.exit()
+	defer c.exit(tok)
 	kp := key.raw()
 	if kp == nil {
 		return false
 	}
-	ok := C.clientcache_cache_contains(c.ptr, kp)
+	found := C.clientcache_cache_contains(c.ptr, kp)
 	runtime.KeepAlive(key)
-	return bool(ok)
+	return bool(found)
 }
 
 // PopVictim removes the next victim (LRU: least recently used; LFU: least
@@ -323,16 +316,17 @@ func (c *Cache[V]) Contains(key *Key) bool {
 // An empty cache is ErrNotFound.
 func (c *Cache[V]) PopVictim() (*Key, V, error) {
 	var zero V
-	if !c.enter() {
+	tok, ok := c.enter()
+	if !ok {
 		return nil, zero, closedError("PopVictim")
 	}
-	defer c.exit()
+	defer c.exit(tok)
 	var kp *C.clientcache_key
 	r := C.cc_cache_pop_victim(c.ptr, &kp)
 	if r.status != C.CLIENTCACHE_STATUS_OK {
 		return nil, zero, statusError("PopVictim", r.status, r.text, r.text_len)
 	}
-	return wrapKey(kp), c.readLease((*C.clientcache_lease)(r.ptr), r.value), nil
+	return wrapKey(kp), value[V](r.value), nil
 }
 
 // createCall is one GetOrCreate call whose factory the core may run.
@@ -403,10 +397,11 @@ func putSlot(s *factorySlot) {
 // GetOrCreate on the same cache for the same key gets ErrInvalidArgument.
 func (c *Cache[V]) GetOrCreate(key *Key, create func() (V, error)) (V, error) {
 	var zero V
-	if !c.enter() {
+	tok, ok := c.enter()
+	if !ok {
 		return zero, closedError("GetOrCreate")
 	}
-	defer c.exit()
+	defer c.exit(tok)
 	kp, err := keyPtr("GetOrCreate", key)
 	if err != nil {
 		return zero, err
@@ -428,34 +423,37 @@ func (c *Cache[V]) GetOrCreate(key *Key, create func() (V, error)) (V, error) {
 		}
 		return zero, e
 	}
-	return c.readLease((*C.clientcache_lease)(r.ptr), r.value), nil
+	return value[V](r.value), nil
 }
 
 // Len is the number of entries (0 once closed).
 func (c *Cache[V]) Len() int {
-	if !c.enter() {
+	tok, ok := c.enter()
+	if !ok {
 		return 0
 	}
-	defer c.exit()
+	defer c.exit(tok)
 	return int(C.clientcache_cache_len(c.ptr))
 }
 
 // MaxSize is the capacity (0 once closed).
 func (c *Cache[V]) MaxSize() int {
-	if !c.enter() {
+	tok, ok := c.enter()
+	if !ok {
 		return 0
 	}
-	defer c.exit()
+	defer c.exit(tok)
 	return int(C.clientcache_cache_max_size(c.ptr))
 }
 
 // SetMaxSize changes the capacity (n ≥ 1, else ErrInvalidArgument);
 // shrinking evicts victims until the cache fits.
 func (c *Cache[V]) SetMaxSize(n int) error {
-	if !c.enter() {
+	tok, ok := c.enter()
+	if !ok {
 		return closedError("SetMaxSize")
 	}
-	defer c.exit()
+	defer c.exit(tok)
 	if n < 0 {
 		return goError("SetMaxSize", ErrInvalidArgument, fmt.Sprintf("max size %d is negative", n), nil)
 	}
@@ -468,10 +466,11 @@ func (c *Cache[V]) SetMaxSize(n int) error {
 
 // Clear removes every entry.
 func (c *Cache[V]) Clear() error {
-	if !c.enter() {
+	tok, ok := c.enter()
+	if !ok {
 		return closedError("Clear")
 	}
-	defer c.exit()
+	defer c.exit(tok)
 	r := C.cc_cache_clear(c.ptr)
 	if r.status != C.CLIENTCACHE_STATUS_OK {
 		return statusError("Clear", r.status, r.text, r.text_len)
@@ -483,10 +482,11 @@ func (c *Cache[V]) Clear() error {
 // and eviction order. Both share the values: a value is released when it
 // has left both.
 func (c *Cache[V]) Copy() (*Cache[V], error) {
-	if !c.enter() {
+	tok, ok := c.enter()
+	if !ok {
 		return nil, closedError("Copy")
 	}
-	defer c.exit()
+	defer c.exit(tok)
 	r := C.cc_cache_copy(c.ptr)
 	if r.status != C.CLIENTCACHE_STATUS_OK {
 		return nil, statusError("Copy", r.status, r.text, r.text_len)
@@ -496,10 +496,11 @@ func (c *Cache[V]) Copy() (*Cache[V], error) {
 
 // Keys returns every key in victim order: the first is the next victim.
 func (c *Cache[V]) Keys() ([]*Key, error) {
-	if !c.enter() {
+	tok, ok := c.enter()
+	if !ok {
 		return nil, closedError("Keys")
 	}
-	defer c.exit()
+	defer c.exit(tok)
 	r := C.cc_cache_snapshot(c.ptr)
 	if r.status != C.CLIENTCACHE_STATUS_OK {
 		return nil, statusError("Keys", r.status, r.text, r.text_len)
@@ -520,10 +521,11 @@ func (c *Cache[V]) Keys() ([]*Key, error) {
 
 // Stats returns the cache's counters.
 func (c *Cache[V]) Stats() (Stats, error) {
-	if !c.enter() {
+	tok, ok := c.enter()
+	if !ok {
 		return Stats{}, closedError("Stats")
 	}
-	defer c.exit()
+	defer c.exit(tok)
 	r := C.cc_cache_stats(c.ptr)
 	if r.status != C.CLIENTCACHE_STATUS_OK {
 		return Stats{}, statusError("Stats", r.status, r.text, r.text_len)

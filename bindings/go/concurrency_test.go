@@ -101,6 +101,9 @@ func TestConcurrentHammer(t *testing.T) {
 			if n := clientcache.LiveValues(c); n != 0 {
 				t.Errorf("%d values still live after Close", n)
 			}
+			if n := clientcache.PendingHandles(c); n != 0 {
+				t.Errorf("%d released handles not deleted after Close", n)
+			}
 			if got := log.total.Load(); got != taken.Load() {
 				t.Errorf("released %d values, the cache took %d", got, taken.Load())
 			}

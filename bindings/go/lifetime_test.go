@@ -1,6 +1,7 @@
 package clientcache_test
 
 import (
+	"fmt"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -51,5 +52,45 @@ func TestNoHandleLeft(t *testing.T) {
 	c.Close()
 	if n := clientcache.LiveValues(c); n != 0 {
 		t.Fatalf("%d values still live after Close", n)
+	}
+	if n := clientcache.PendingHandles(c); n != 0 {
+		t.Fatalf("%d released handles not deleted after Close", n)
+	}
+}
+
+// A long GetOrCreate factory holds back the deletion of released handles
+// (it might be reading one), but not their release; both catch up after.
+func TestGracePeriodWaitsForSlowCalls(t *testing.T) {
+	log := newReleaseLog(t)
+	c := newIntCache(t, log, clientcache.WithMaxSize(1))
+	inFactory, finish := make(chan struct{}), make(chan struct{})
+	done := make(chan error)
+	go func() {
+		_, err := c.GetOrCreate(regionKey(t, "slow"), func() (*int, error) {
+			close(inFactory)
+			<-finish
+			return ptr(1000), nil
+		})
+		done <- err
+	}()
+	<-inFactory
+	for i := 0; i < 20; i++ {
+		if err := c.Set(regionKey(t, fmt.Sprint("k", i)), ptr(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if log.total.Load() != 19 {
+		t.Fatalf("released %d of 19 evicted values", log.total.Load())
+	}
+	if n := clientcache.PendingHandles(c); n == 0 {
+		t.Fatalf("handles deleted while a call that started before their release is in flight")
+	}
+	close(finish)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	if n := clientcache.PendingHandles(c); n != 0 || log.total.Load() != 21 {
+		t.Fatalf("after Close: %d pending, %d released of 21", n, log.total.Load())
 	}
 }

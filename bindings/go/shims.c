@@ -138,8 +138,8 @@ cc_ret cc_cache_lookup(clientcache_cache *c, const clientcache_key *k, int op, i
 		return r;
 	}
 	cc_ret r = {0};
-	r.ptr = lease;
 	r.value = (uintptr_t)clientcache_lease_value(lease);
+	clientcache_lease_free(lease);
 	return r;
 }
 
@@ -155,8 +155,8 @@ cc_ret cc_cache_pop_victim(clientcache_cache *c, clientcache_key **out_key) {
 	clientcache_status st = clientcache_cache_pop_victim(c, out_key, &lease);
 	if (st != CLIENTCACHE_STATUS_OK) return fail(st);
 	cc_ret r = {0};
-	r.ptr = lease;
 	r.value = (uintptr_t)clientcache_lease_value(lease);
+	clientcache_lease_free(lease);
 	return r;
 }
 
@@ -165,8 +165,8 @@ cc_ret cc_cache_get_or_insert(clientcache_cache *c, const clientcache_key *k, ui
 	clientcache_status st = clientcache_cache_get_or_insert_with(c, k, factory_trampoline, (void *)ctx, &lease);
 	if (st != CLIENTCACHE_STATUS_OK) return fail(st);
 	cc_ret r = {0};
-	r.ptr = lease;
 	r.value = (uintptr_t)clientcache_lease_value(lease);
+	clientcache_lease_free(lease);
 	return r;
 }
 

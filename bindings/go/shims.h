@@ -46,12 +46,13 @@ cc_ret cc_key_text(const clientcache_key *k, int which);
 cc_ret cc_cache_new(uint32_t kind, uint32_t policy, size_t max_size);
 cc_ret cc_cache_copy(clientcache_cache *c);
 cc_ret cc_cache_insert(clientcache_cache *c, const clientcache_key *k, uintptr_t value);
-/* op: CC_OP_*. On success ptr = the lease (free it with clientcache_lease_free
- * once the handle has been read) and value = its handle. */
+/* op: CC_OP_*. On success value = the value's handle; the lease is freed
+ * before returning (the Go side defers deleting released handles, see
+ * reclaim.go). */
 cc_ret cc_cache_lookup(clientcache_cache *c, const clientcache_key *k, int op, int want_err);
 /* Remove without returning the value (it is released once no lease holds it). */
 cc_ret cc_cache_discard(clientcache_cache *c, const clientcache_key *k);
-/* On success ptr = the lease, value = its handle, and *out_key the victim's key. */
+/* On success value = the handle and *out_key the victim's key. */
 cc_ret cc_cache_pop_victim(clientcache_cache *c, clientcache_key **out_key);
 cc_ret cc_cache_get_or_insert(clientcache_cache *c, const clientcache_key *k, uintptr_t ctx);
 cc_ret cc_cache_set_max_size(clientcache_cache *c, size_t n);

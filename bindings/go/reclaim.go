@@ -1,0 +1,130 @@
+package clientcache
+
+import (
+	"runtime/cgo"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Reading a value takes one cgo call: the C helper looks the key up, reads
+// the value's handle from the lease and frees the lease before it returns.
+// From then on another goroutine may evict the value, and the core's release
+// callback may run before this goroutine has turned the handle back into
+// the Go value. So the release callback does not delete the handle at once
+// (it only retires it); a handle is deleted after a grace period, once
+// every call that could still hold it has returned. This is epoch-based
+// reclamation with two epochs:
+//
+//   - A call registers in the current epoch e (gate.n[e&1]) for as long as
+//     it may hold a handle, and re-checks e after registering, so that no
+//     call stays registered in an epoch older than the current one minus 1.
+//   - A retired handle goes to limbo[e&1] of the epoch in which it retired.
+//     Only calls registered in that epoch or the one before can hold it:
+//     a call that starts later cannot get it from the core any more.
+//   - The epoch moves from e to e+1 only when no call of any cache sharing
+//     the values is registered in e-1; at that point the handles retired
+//     in e-1 (limbo[(e+1)&1]) are deleted: their possible holders, calls of
+//     e-1 and e-2, have all returned.
+//
+// A domain is shared by a cache and its copies (they share values); each
+// cache has a gate, which also makes Close wait for its calls in flight.
+
+type domain struct {
+	epoch atomic.Uint64
+	mu    sync.Mutex // guards gates, limbo, and epoch changes
+	gates []*gate
+	limbo [2][]cgo.Handle
+}
+
+type gate struct {
+	n      [2]atomic.Int64 // calls in flight, by epoch parity
+	_      [48]byte        // keep the counters of two caches apart
+	closed atomic.Bool
+}
+
+// enter registers a call; false when the cache is closed.
+func (d *domain) enter(g *gate) (uint64, bool) {
+	for {
+		e := d.epoch.Load()
+		g.n[e&1].Add(1)
+		if g.closed.Load() {
+			g.n[e&1].Add(-1)
+			return 0, false
+		}
+		if d.epoch.Load() == e {
+			return e, true
+		}
+		g.n[e&1].Add(-1)
+	}
+}
+
+func (d *domain) exit(g *gate, e uint64) { g.n[e&1].Add(-1) }
+
+// retire hands a released handle over for deletion after the grace period.
+func (d *domain) retire(h cgo.Handle) {
+	d.mu.Lock()
+	e := d.epoch.Load()
+	d.limbo[e&1] = append(d.limbo[e&1], h)
+	d.advanceLocked()
+	d.mu.Unlock()
+}
+
+// advanceLocked moves to the next epoch when no call of the previous one is
+// in flight, deleting the handles retired in it.
+func (d *domain) advanceLocked() bool {
+	next := d.epoch.Load() + 1
+	for _, g := range d.gates {
+		if g.n[next&1].Load() != 0 {
+			return false
+		}
+	}
+	for i, h := range d.limbo[next&1] {
+		h.Delete()
+		d.limbo[next&1][i] = 0
+	}
+	d.limbo[next&1] = d.limbo[next&1][:0]
+	d.epoch.Store(next)
+	return true
+}
+
+// flush deletes every retired handle that no call can hold any more; with
+// no call in flight, that is all of them.
+func (d *domain) flush() {
+	d.mu.Lock()
+	d.advanceLocked()
+	d.advanceLocked()
+	d.mu.Unlock()
+}
+
+func (d *domain) addGate(g *gate) {
+	d.mu.Lock()
+	d.gates = append(d.gates, g)
+	d.mu.Unlock()
+}
+
+func (d *domain) removeGate(g *gate) {
+	d.mu.Lock()
+	for i, x := range d.gates {
+		if x == g {
+			d.gates = append(d.gates[:i], d.gates[i+1:]...)
+			break
+		}
+	}
+	d.mu.Unlock()
+}
+
+// close marks the gate closed and waits until its calls in flight return.
+// It reports false when the gate was already closed.
+func (g *gate) close() bool {
+	if g.closed.Swap(true) {
+		return false
+	}
+	for wait := time.Microsecond; g.n[0].Load()+g.n[1].Load() != 0; {
+		time.Sleep(wait)
+		if wait < time.Millisecond {
+			wait *= 2
+		}
+	}
+	return true
+}
