@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"runtime/cgo"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Policy is the eviction policy of a cache.
@@ -72,16 +73,19 @@ type state[V any] struct {
 	dom       domain       // handle reclamation (reclaim.go)
 }
 
-// entry is what a value's cgo.Handle refers to.
+// entry is what a value's id refers to (values.go).
 type entry[V any] struct {
-	v  V
-	st *state[V]
+	hdr entryHeader // first: see values.go
+	v   V
 }
 
-func (e *entry[V]) released(h cgo.Handle) {
-	e.st.dom.retire(h)
-	e.st.live.Add(-1)
-	if f := e.st.onRelease; f != nil {
+// released is the core's release of the value with this id: it runs the
+// OnRelease function and retires the id (reclaim.go).
+func (st *state[V]) released(p unsafe.Pointer, id valueID) {
+	e := (*entry[V])(p)
+	st.dom.retire(id)
+	st.live.Add(-1)
+	if f := st.onRelease; f != nil {
 		defer func() {
 			// A panic must not unwind into the C caller of the release
 			// callback; report it and go on.
@@ -93,14 +97,15 @@ func (e *entry[V]) released(h cgo.Handle) {
 	}
 }
 
-func (st *state[V]) newHandle(v V) cgo.Handle {
+// newValue registers v for the core and returns its id.
+func (st *state[V]) newValue(v V) valueID {
 	st.live.Add(1)
-	return cgo.NewHandle(&entry[V]{v: v, st: st})
+	return values.put(unsafe.Pointer(&entry[V]{hdr: entryHeader{owner: st}, v: v}))
 }
 
-// dropHandle forgets a handle the core did not take.
-func (st *state[V]) dropHandle(h cgo.Handle) {
-	h.Delete()
+// dropValue forgets an id the core did not take.
+func (st *state[V]) dropValue(id valueID) {
+	values.remove(id)
 	st.live.Add(-1)
 }
 
@@ -227,20 +232,20 @@ func (c *Cache[V]) Set(key *Key, v V) error {
 	if err != nil {
 		return err
 	}
-	h := c.st.newHandle(v)
-	r := C.cc_cache_insert(c.ptr, kp, C.uintptr_t(h))
+	id := c.st.newValue(v)
+	r := C.cc_cache_insert(c.ptr, kp, C.uintptr_t(id))
 	runtime.KeepAlive(key)
 	if r.status != C.CLIENTCACHE_STATUS_OK {
-		c.st.dropHandle(h)
+		c.st.dropValue(id)
 		return statusError("Set", r.status, r.text, r.text_len)
 	}
 	return nil
 }
 
-// value resolves a handle the core returned; the call must be registered
+// value resolves an id the core returned; the call must be registered
 // (enter) from before the core call until now.
-func value[V any](h C.uintptr_t) V {
-	return cgo.Handle(h).Value().(*entry[V]).v
+func value[V any](id C.uintptr_t) V {
+	return (*entry[V])(values.get(valueID(id))).v
 }
 
 func (c *Cache[V]) lookup(op string, key *Key, which C.int, wantErr bool) (V, error) {
@@ -350,7 +355,7 @@ func (fc *createCall[V]) run() (h uintptr) {
 		fc.err = err
 		return 0
 	}
-	return uintptr(fc.st.newHandle(v))
+	return uintptr(fc.st.newValue(v))
 }
 
 // factorySlot is the ctx of the C factory: a cgo.Handle to the slot, whose

@@ -12,22 +12,17 @@ import (
 	"runtime/cgo"
 )
 
-// releaser is what a cgo.Handle given to the core points to: the entry of
-// one cached value (see cache.go).
-type releaser interface {
-	released(h cgo.Handle)
-}
-
 // goClientcacheRelease is the cache's release callback: the core calls it
 // exactly once per inserted value, when no cache and no lease holds it any
 // more, on whichever thread dropped the last reference. It runs the
-// OnRelease function and retires the handle, which is deleted once no call
+// OnRelease function and retires the id, which is forgotten once no call
 // can still be reading it (reclaim.go); then the Go value becomes garbage.
 //
 //export goClientcacheRelease
 func goClientcacheRelease(value C.uintptr_t) {
-	h := cgo.Handle(value)
-	h.Value().(releaser).released(h)
+	id := valueID(value)
+	p := values.get(id)
+	(*entryHeader)(p).owner.released(p, id)
 }
 
 // factoryCall is the state of one GetOrCreate call whose factory the core

@@ -1,7 +1,6 @@
 package clientcache
 
 import (
-	"runtime/cgo"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,9 +10,10 @@ import (
 // the value's handle from the lease and frees the lease before it returns.
 // From then on another goroutine may evict the value, and the core's release
 // callback may run before this goroutine has turned the handle back into
-// the Go value. So the release callback does not delete the handle at once
-// (it only retires it); a handle is deleted after a grace period, once
-// every call that could still hold it has returned. This is epoch-based
+// the Go value. So the release callback does not forget the value's id at
+// once (it only retires it); an id is removed from the table (values.go)
+// after a grace period, once every call that could still hold it has
+// returned. This is epoch-based
 // reclamation with two epochs:
 //
 //   - A call registers in the current epoch e (gate.n[e&1]) for as long as
@@ -34,7 +34,7 @@ type domain struct {
 	epoch atomic.Uint64
 	mu    sync.Mutex // guards gates, limbo, and epoch changes
 	gates []*gate
-	limbo [2][]cgo.Handle
+	limbo [2][]valueID
 }
 
 type gate struct {
@@ -61,8 +61,8 @@ func (d *domain) enter(g *gate) (uint64, bool) {
 
 func (d *domain) exit(g *gate, e uint64) { g.n[e&1].Add(-1) }
 
-// retire hands a released handle over for deletion after the grace period.
-func (d *domain) retire(h cgo.Handle) {
+// retire hands a released id over for removal after the grace period.
+func (d *domain) retire(h valueID) {
 	d.mu.Lock()
 	e := d.epoch.Load()
 	d.limbo[e&1] = append(d.limbo[e&1], h)
@@ -79,9 +79,8 @@ func (d *domain) advanceLocked() bool {
 			return false
 		}
 	}
-	for i, h := range d.limbo[next&1] {
-		h.Delete()
-		d.limbo[next&1][i] = 0
+	for _, id := range d.limbo[next&1] {
+		values.remove(id)
 	}
 	d.limbo[next&1] = d.limbo[next&1][:0]
 	d.epoch.Store(next)
