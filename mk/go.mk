@@ -23,7 +23,7 @@ GO_TEST_ENV := CLIENTCACHE_REQUIRE_S3=1 CLIENTCACHE_REQUIRE_VECTORS=1
 
 go-deps:
 	@$(ENSURE) go cc
-	@echo "go: downloading the Go modules of bindings/go (go mod download)"
+	@echo "go: downloading the Go modules of bindings/go (go mod download)" >&2
 	cd $(GO_DIR) && $(GO) mod download
 
 test-go: lib go-deps
