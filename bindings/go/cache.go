@@ -400,6 +400,8 @@ func putSlot(s *factorySlot) {
 // caller that ran create also gets create's own error through errors.Is /
 // errors.As (a panic becomes an error, never a crash). A create that calls
 // GetOrCreate on the same cache for the same key gets ErrInvalidArgument.
+// create runs inside a callback from C: it must not call runtime.Goexit
+// (t.FailNow in a test), which cannot unwind through C frames.
 func (c *Cache[V]) GetOrCreate(key *Key, create func() (V, error)) (V, error) {
 	var zero V
 	tok, ok := c.enter()

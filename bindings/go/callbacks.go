@@ -28,7 +28,7 @@ func goClientcacheRelease(value C.uintptr_t) {
 // factoryCall is the state of one GetOrCreate call whose factory the core
 // may run; the ctx of the C factory leads to it (see factorySlot).
 type factoryCall interface {
-	// run calls the Go factory and returns the handle of the new entry, or
+	// run calls the Go factory and returns the id of the new entry, or
 	// 0 after storing the factory's error or panic.
 	run() uintptr
 }

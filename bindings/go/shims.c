@@ -143,13 +143,6 @@ cc_ret cc_cache_lookup(clientcache_cache *c, const clientcache_key *k, int op, i
 	return r;
 }
 
-cc_ret cc_cache_discard(clientcache_cache *c, const clientcache_key *k) {
-	clientcache_status st = clientcache_cache_remove(c, k, NULL);
-	if (st != CLIENTCACHE_STATUS_OK) return fail(st);
-	cc_ret r = {0};
-	return r;
-}
-
 cc_ret cc_cache_pop_victim(clientcache_cache *c, clientcache_key **out_key) {
 	clientcache_lease *lease = NULL;
 	clientcache_status st = clientcache_cache_pop_victim(c, out_key, &lease);

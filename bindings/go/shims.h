@@ -5,8 +5,9 @@
  * same OS thread, because the core keeps the last error thread-locally and a
  * goroutine may move to another thread between two cgo calls.
  *
- * Values cross as uintptr_t (a runtime/cgo.Handle); the helpers cast them to
- * and from void*. Go pointers never enter C.
+ * Values cross as uintptr_t ids (values.go; the GetOrCreate context is a
+ * runtime/cgo.Handle); the helpers cast them to and from void*. Go pointers
+ * never enter C.
  */
 #ifndef CLIENTCACHE_GO_SHIMS_H
 #define CLIENTCACHE_GO_SHIMS_H
@@ -18,8 +19,8 @@
  * error message on failure when asked for, or the text a getter produced. */
 typedef struct cc_ret {
 	uint32_t status;
-	void *ptr;          /* key, cache or lease, by helper */
-	uintptr_t value;    /* the handle read from a lease */
+	void *ptr;          /* key, cache or snapshot, by helper */
+	uintptr_t value;    /* the value id read from a lease */
 	char *text;
 	size_t text_len;
 } cc_ret;
@@ -46,13 +47,11 @@ cc_ret cc_key_text(const clientcache_key *k, int which);
 cc_ret cc_cache_new(uint32_t kind, uint32_t policy, size_t max_size);
 cc_ret cc_cache_copy(clientcache_cache *c);
 cc_ret cc_cache_insert(clientcache_cache *c, const clientcache_key *k, uintptr_t value);
-/* op: CC_OP_*. On success value = the value's handle; the lease is freed
- * before returning (the Go side defers deleting released handles, see
- * reclaim.go). */
+/* op: CC_OP_*. On success value = the value's id; the lease is freed
+ * before returning (the Go side keeps released ids valid for a grace
+ * period, see reclaim.go). */
 cc_ret cc_cache_lookup(clientcache_cache *c, const clientcache_key *k, int op, int want_err);
-/* Remove without returning the value (it is released once no lease holds it). */
-cc_ret cc_cache_discard(clientcache_cache *c, const clientcache_key *k);
-/* On success value = the handle and *out_key the victim's key. */
+/* On success value = the id and *out_key the victim's key. */
 cc_ret cc_cache_pop_victim(clientcache_cache *c, clientcache_key **out_key);
 cc_ret cc_cache_get_or_insert(clientcache_cache *c, const clientcache_key *k, uintptr_t ctx);
 cc_ret cc_cache_set_max_size(clientcache_cache *c, size_t n);
