@@ -13,13 +13,15 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::num::NonZeroUsize;
-use std::sync::atomic::{AtomicIsize, Ordering};
+use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 
 use clientcache::{Cache, Key, Kind, Policy};
-use clientcache_bench::{Which, key_json};
+use clientcache_bench::{JSON_3, Which, key_json, params_3};
 
 /// Net bytes currently allocated through the global allocator.
 static LIVE: AtomicIsize = AtomicIsize::new(0);
+/// Number of allocation calls (alloc, alloc_zeroed, realloc).
+static CALLS: AtomicUsize = AtomicUsize::new(0);
 
 struct Counting;
 
@@ -28,6 +30,7 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded contract.
         let ptr = unsafe { System.alloc(layout) };
+        CALLS.fetch_add(1, Ordering::Relaxed);
         if !ptr.is_null() {
             LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
         }
@@ -37,6 +40,7 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded contract.
         let ptr = unsafe { System.alloc_zeroed(layout) };
+        CALLS.fetch_add(1, Ordering::Relaxed);
         if !ptr.is_null() {
             LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
         }
@@ -52,6 +56,7 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: forwarded contract.
         let new = unsafe { System.realloc(ptr, layout, new_size) };
+        CALLS.fetch_add(1, Ordering::Relaxed);
         if !new.is_null() {
             LIVE.fetch_add(
                 new_size as isize - layout.size() as isize,
@@ -152,6 +157,21 @@ fn main() {
         "  canonical text: {canonical_avg:.1} B/entry on average; a clientcache Key alone: {:.1} B/entry ({:.1} B beyond the text)",
         key_bytes as f64 / n as f64,
         key_bytes as f64 / n as f64 - canonical_avg
+    );
+    // Allocation calls of one key construction (a cost driver of Key::new).
+    let calls = |f: &dyn Fn()| {
+        let before = CALLS.load(Ordering::Relaxed);
+        f();
+        CALLS.load(Ordering::Relaxed) - before
+    };
+    let from_json = calls(&|| {
+        std::hint::black_box(Key::from_json(Kind::Client, "s3", JSON_3.as_bytes())).ok();
+    });
+    let from_params = calls(&|| {
+        std::hint::black_box(Key::new(Kind::Client, "s3", &params_3())).ok();
+    });
+    println!(
+        "  allocation calls per key (3 params): Key::from_json {from_json}, Params builder + Key::new {from_params}"
     );
     println!();
     println!(

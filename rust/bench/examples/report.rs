@@ -4,7 +4,7 @@
 //! child process) and prints the medians, the ratios against peers measured
 //! in this same run, and PASS / MISS per target of issue 2.
 //!
-//! Options: `--rounds R` (default 9), `--round-ms MS` (default 25),
+//! Options: `--rounds R` (default 11), `--round-ms MS` (default 25),
 //! `--criterion-since UNIX_SECS`: also tabulate the medians of the criterion
 //! run that started at that time (estimates older than that are ignored).
 
@@ -35,7 +35,7 @@ struct Options {
 
 fn options() -> Options {
     let mut o = Options {
-        rounds: 9,
+        rounds: 11,
         round: Duration::from_millis(25),
         criterion_since: None,
     };
@@ -271,7 +271,7 @@ fn measure(o: &Options) -> Medians {
 }
 
 /// Memory overhead per entry from the `memory` example next to this binary.
-fn memory() -> Result<Vec<(String, f64, usize)>, String> {
+fn memory() -> Result<Memory, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let memory = exe.with_file_name(format!("memory{}", std::env::consts::EXE_SUFFIX));
     let output = std::process::Command::new(&memory)
@@ -295,7 +295,19 @@ fn memory() -> Result<Vec<(String, f64, usize)>, String> {
     if rows.is_empty() {
         return Err(format!("{} printed no MEM lines", memory.display()));
     }
-    Ok(rows)
+    let notes = text
+        .lines()
+        .filter(|line| line.starts_with("  ") && line.contains(':'))
+        .map(str::to_owned)
+        .collect();
+    Ok(Memory { rows, notes })
+}
+
+/// The memory census: (contender, bytes per entry beyond the canonical
+/// text, resident entries), plus the census's explanatory lines.
+struct Memory {
+    rows: Vec<(String, f64, usize)>,
+    notes: Vec<String>,
 }
 
 /// Criterion's median for one benchmark, if it was written at or after
@@ -371,11 +383,7 @@ fn at(w: Which) -> usize {
 }
 
 /// Prints the tables and returns the target verdict lines.
-fn tables(
-    out: &mut String,
-    m: &Medians,
-    memory: &Result<Vec<(String, f64, usize)>, String>,
-) -> Vec<(String, bool)> {
+fn tables(out: &mut String, m: &Medians, memory: &Result<Memory, String>) -> Vec<(String, bool)> {
     let mut targets = Vec::new();
     let lru = at(Which::ClientcacheLru);
     let lfu = at(Which::ClientcacheLfu);
@@ -520,11 +528,14 @@ fn tables(
 
     let _ = writeln!(out);
     match memory {
-        Ok(rows) => {
+        Ok(Memory { rows, notes }) => {
             let _ = writeln!(
                 out,
                 "memory per entry beyond the canonical text, N = 100 000 (bytes)"
             );
+            for note in notes {
+                let _ = writeln!(out, "{note}");
+            }
             for (name, beyond, resident) in rows {
                 let _ = writeln!(out, "  {name:<22} {beyond:>10.1}   ({resident} resident)");
             }
