@@ -242,6 +242,10 @@ func (c *Cache[V]) Set(key *Key, v V) error {
 	return nil
 }
 
+// addr passes a C handle to a shim as an integer, so that cgo does not
+// check it for Go pointers (it never is one).
+func addr(p unsafe.Pointer) C.uintptr_t { return C.uintptr_t(uintptr(p)) }
+
 // value resolves an id the core returned; the call must be registered
 // (enter) from before the core call until now.
 func value[V any](id C.uintptr_t) V {
@@ -263,15 +267,16 @@ func (c *Cache[V]) lookup(op string, key *Key, which C.int, wantErr bool) (V, er
 	if wantErr {
 		w = 1
 	}
-	r := C.cc_cache_lookup(c.ptr, kp, which, w)
+	r := C.cc_cache_lookup_fast(addr(unsafe.Pointer(c.ptr)), addr(unsafe.Pointer(kp)), which, w)
 	runtime.KeepAlive(key)
-	if r.status != C.CLIENTCACHE_STATUS_OK {
-		if !wantErr {
-			return zero, ErrNotFound
-		}
-		return zero, statusError(op, r.status, r.text, r.text_len)
+	if r == 0 {
+		return zero, ErrNotFound
 	}
-	return value[V](r.value), nil
+	if r&C.CC_ERR_TAG != 0 {
+		e := C.cc_err_take(r)
+		return zero, statusError(op, e.status, e.text, e.text_len)
+	}
+	return value[V](r), nil
 }
 
 // Get returns the value of key and promotes it (LRU: most recent; LFU:
@@ -311,9 +316,9 @@ func (c *Cache[V]) Contains(key *Key) bool {
 	if kp == nil {
 		return false
 	}
-	found := C.clientcache_cache_contains(c.ptr, kp)
+	found := C.cc_cache_contains_fast(addr(unsafe.Pointer(c.ptr)), addr(unsafe.Pointer(kp)))
 	runtime.KeepAlive(key)
-	return bool(found)
+	return found != 0
 }
 
 // PopVictim removes the next victim (LRU: least recently used; LFU: least
@@ -419,7 +424,7 @@ func (c *Cache[V]) GetOrCreate(key *Key, create func() (V, error)) (V, error) {
 	fc := &createCall[V]{f: create, st: c.st}
 	slot := getSlot()
 	slot.call = fc
-	r := C.cc_cache_get_or_insert(c.ptr, kp, C.uintptr_t(slot.h))
+	r := C.cc_cache_get_or_insert(addr(unsafe.Pointer(c.ptr)), addr(unsafe.Pointer(kp)), C.uintptr_t(slot.h))
 	putSlot(slot)
 	runtime.KeepAlive(key)
 	if r.status != C.CLIENTCACHE_STATUS_OK {

@@ -143,6 +143,49 @@ cc_ret cc_cache_lookup(clientcache_cache *c, const clientcache_key *k, int op, i
 	return r;
 }
 
+typedef struct cc_err_rec {
+	uint32_t status;
+	char *text;
+	size_t text_len;
+} cc_err_rec;
+
+uintptr_t cc_cache_lookup_fast(uintptr_t c, uintptr_t k, int op, int want_err) {
+	clientcache_lease *lease = NULL;
+	clientcache_cache *cache = (clientcache_cache *)c;
+	const clientcache_key *key = (const clientcache_key *)k;
+	clientcache_status st;
+	switch (op) {
+	case CC_OP_GET: st = clientcache_cache_get(cache, key, &lease); break;
+	case CC_OP_PEEK: st = clientcache_cache_peek(cache, key, &lease); break;
+	default: st = clientcache_cache_remove(cache, key, &lease); break;
+	}
+	if (st == CLIENTCACHE_STATUS_OK) {
+		uintptr_t id = (uintptr_t)clientcache_lease_value(lease);
+		clientcache_lease_free(lease);
+		return id;
+	}
+	if (!want_err) return 0;
+	cc_err_rec *rec = malloc(sizeof *rec);
+	if (rec == NULL) abort();
+	rec->status = st;
+	take_error(&rec->text, &rec->text_len);
+	return CC_ERR_TAG | (uintptr_t)rec;
+}
+
+cc_ret cc_err_take(uintptr_t tagged) {
+	cc_err_rec *rec = (cc_err_rec *)(tagged & ~CC_ERR_TAG);
+	cc_ret r = {0};
+	r.status = rec->status;
+	r.text = rec->text;
+	r.text_len = rec->text_len;
+	free(rec);
+	return r;
+}
+
+int cc_cache_contains_fast(uintptr_t c, uintptr_t k) {
+	return clientcache_cache_contains((clientcache_cache *)c, (const clientcache_key *)k) ? 1 : 0;
+}
+
 cc_ret cc_cache_pop_victim(clientcache_cache *c, clientcache_key **out_key) {
 	clientcache_lease *lease = NULL;
 	clientcache_status st = clientcache_cache_pop_victim(c, out_key, &lease);
@@ -153,9 +196,10 @@ cc_ret cc_cache_pop_victim(clientcache_cache *c, clientcache_key **out_key) {
 	return r;
 }
 
-cc_ret cc_cache_get_or_insert(clientcache_cache *c, const clientcache_key *k, uintptr_t ctx) {
+cc_ret cc_cache_get_or_insert(uintptr_t c, uintptr_t k, uintptr_t ctx) {
 	clientcache_lease *lease = NULL;
-	clientcache_status st = clientcache_cache_get_or_insert_with(c, k, factory_trampoline, (void *)ctx, &lease);
+	clientcache_status st = clientcache_cache_get_or_insert_with((clientcache_cache *)c,
+		(const clientcache_key *)k, factory_trampoline, (void *)ctx, &lease);
 	if (st != CLIENTCACHE_STATUS_OK) return fail(st);
 	cc_ret r = {0};
 	r.value = (uintptr_t)clientcache_lease_value(lease);

@@ -47,13 +47,26 @@ cc_ret cc_key_text(const clientcache_key *k, int which);
 cc_ret cc_cache_new(uint32_t kind, uint32_t policy, size_t max_size);
 cc_ret cc_cache_copy(clientcache_cache *c);
 cc_ret cc_cache_insert(clientcache_cache *c, const clientcache_key *k, uintptr_t value);
+/* The hot path of Get / Lookup / Peek / Remove. Handles cross as uintptr_t
+ * so that cgo has no pointer argument to check (that check costs about as
+ * much as the call itself), and the result is one word: the value's id on
+ * success (ids are small, top bit clear); on failure 0 when want_err is 0,
+ * else CC_ERR_TAG | the address of a malloc'd cc_err_rec holding the status
+ * and the message (read and free it with cc_err_take). The lease is freed
+ * before returning, as in cc_cache_lookup. */
+#define CC_ERR_TAG ((uintptr_t)1 << (sizeof(uintptr_t) * 8 - 1))
+uintptr_t cc_cache_lookup_fast(uintptr_t c, uintptr_t k, int op, int want_err);
+cc_ret cc_err_take(uintptr_t tagged);
+int cc_cache_contains_fast(uintptr_t c, uintptr_t k);
+
 /* op: CC_OP_*. On success value = the value's id; the lease is freed
  * before returning (the Go side keeps released ids valid for a grace
  * period, see reclaim.go). */
 cc_ret cc_cache_lookup(clientcache_cache *c, const clientcache_key *k, int op, int want_err);
 /* On success value = the id and *out_key the victim's key. */
 cc_ret cc_cache_pop_victim(clientcache_cache *c, clientcache_key **out_key);
-cc_ret cc_cache_get_or_insert(clientcache_cache *c, const clientcache_key *k, uintptr_t ctx);
+/* c and k as uintptr_t, as in cc_cache_lookup_fast. */
+cc_ret cc_cache_get_or_insert(uintptr_t c, uintptr_t k, uintptr_t ctx);
 cc_ret cc_cache_set_max_size(clientcache_cache *c, size_t n);
 cc_ret cc_cache_clear(clientcache_cache *c);
 cc_stats_ret cc_cache_stats(clientcache_cache *c);

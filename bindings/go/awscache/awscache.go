@@ -32,7 +32,7 @@ import (
 )
 
 // settings are the resolved options of one call. It is comparable and
-// serves as the memo key for the cache key (see Session.key). It holds
+// serves as the memo key for the cache key (see Session.entry). It holds
 // secrets: it is never formatted or logged.
 type settings struct {
 	region, endpoint, profile                  string
@@ -289,52 +289,47 @@ func (s *Session) Close() error {
 // Key returns the cache key of a client of this session (defaults
 // included).
 func (s *Session) Key(service string, opts ...Option) (*clientcache.Key, error) {
-	st, err := s.resolve("Key", opts)
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.key(service, st)
+	e, _, err := s.entry("Key", service, opts)
 	if err != nil {
 		return nil, err
 	}
 	return e.key, nil
 }
 
-func (s *Session) resolve(op string, opts []Option) (settings, error) {
-	st := s.defaults
+// entry resolves the options of a call (session defaults first) and
+// returns the memoized key for them, and the policy they select.
+func (s *Session) entry(op, service string, opts []Option) (*memoEntry, clientcache.Policy, error) {
+	// Built in place: settings is large, and this is the hot path of a hit.
+	mk := memoKey{service: service, s: s.defaults}
 	for _, o := range opts {
-		o(&st)
+		o(&mk.s)
 	}
-	if st.err != "" {
-		return st, invalid(op, st.err)
+	if mk.s.err != "" {
+		return nil, 0, invalid(op, mk.s.err)
 	}
-	return st, nil
-}
-
-func (s *Session) key(service string, st settings) (*memoEntry, error) {
-	mk := memoKey{service: service, s: st}
+	policy := mk.s.policy
 	mk.s.policy = 0 // not part of the key
 	s.memoMu.RLock()
 	e, ok := s.memo[mk]
 	s.memoMu.RUnlock()
 	if ok {
-		return e, nil
+		return e, policy, nil
 	}
-	k, err := clientcache.NewClientKey(service, st.params())
+	k, err := clientcache.NewClientKey(service, mk.s.params())
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	s.memoMu.Lock()
 	defer s.memoMu.Unlock()
 	if old, ok := s.memo[mk]; ok {
-		return old, nil
+		return old, policy, nil
 	}
 	if len(s.memo) >= maxMemo {
 		clear(s.memo)
 	}
 	e = &memoEntry{key: k, st: mk.s}
 	s.memo[mk] = e
-	return e, nil
+	return e, policy, nil
 }
 
 // Client returns the session's cached client for service ("s3",
@@ -345,24 +340,20 @@ func (s *Session) key(service string, st settings) (*memoEntry, error) {
 func Client[C any, O any](ctx context.Context, s *Session, service string,
 	newFn func(aws.Config, ...func(*O)) C, opts ...Option) (C, error) {
 	var zero C
-	st, err := s.resolve("Client", opts)
+	e, policy, err := s.entry("Client", service, opts)
 	if err != nil {
 		return zero, err
 	}
 	var optFns []func(*O)
-	if st.pathStyle {
+	if e.st.pathStyle {
 		f, err := pathStyleOption[O]()
 		if err != nil {
 			return zero, err
 		}
 		optFns = append(optFns, f)
 	}
-	e, err := s.key(service, st)
-	if err != nil {
-		return zero, err
-	}
 	key := e.key
-	v, err := s.Cache(st.policy).GetOrCreate(key, func() (any, error) {
+	v, err := s.Cache(policy).GetOrCreate(key, func() (any, error) {
 		cfg, err := config.LoadDefaultConfig(ctx, e.st.loadOptions()...)
 		if err != nil {
 			return nil, err
