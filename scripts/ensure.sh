@@ -19,8 +19,10 @@ for tool in "$@"; do
   case "$tool" in
     rust)
       command -v cargo >/dev/null || { echo "ensure: cargo is required (rustup)" >&2; exit 1; }
-      rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || { echo "ensure: installing rustfmt" >&2; rustup component add rustfmt >&2; }
-      rustup component list --installed 2>/dev/null | grep -q '^clippy' || { echo "ensure: installing clippy" >&2; rustup component add clippy >&2; }
+      # rustup only where the components are missing (a Nix dev shell has
+      # them without rustup).
+      cargo fmt --version >/dev/null 2>&1 || { echo "ensure: installing rustfmt (rustup)" >&2; rustup component add rustfmt >&2; }
+      cargo clippy --version >/dev/null 2>&1 || { echo "ensure: installing clippy (rustup)" >&2; rustup component add clippy >&2; }
       ;;
     cbindgen)
       want=0.29.4
