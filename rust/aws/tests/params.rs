@@ -258,7 +258,10 @@ async fn verify_ca_bundle_or_error() {
     // default one (which is chosen at request time, so absent from the config).
     assert!(default_client.config().http_client().is_none());
     let pinned_client = format!("{:?}", pinned.config().http_client());
-    assert!(pinned_client.starts_with("Some(SharedHttpClient"), "{pinned_client}");
+    assert!(
+        pinned_client.starts_with("Some(SharedHttpClient"),
+        "{pinned_client}"
+    );
 
     let err = build(&base.clone().verify(false)).await.unwrap_err();
     assert!(
@@ -507,4 +510,3 @@ async fn equal_params_share_one_client_different_params_do_not() {
     let stats = s.cache(Policy::Lru).stats();
     assert_eq!((stats.hits, stats.misses, stats.len), (1, 2, 2));
 }
-
