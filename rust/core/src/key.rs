@@ -143,7 +143,7 @@ const CANONICAL_SUFFIX: &str = "\",\"version\":1}";
 pub struct Key(Arc<KeyInner>);
 
 struct KeyInner {
-    canonical: String,
+    canonical: Box<str>,
     hash: u64,
     fingerprint: [u8; 32],
     kind: Kind,
@@ -154,12 +154,24 @@ struct KeyInner {
 impl Key {
     /// Builds a key from parameters given as values.
     pub fn new(kind: Kind, service_name: &str, params: &Params) -> Result<Key, Error> {
-        Self::build(kind, service_name, params.members.clone())
+        Self::build(
+            kind,
+            service_name,
+            params.members.clone(),
+            64 + 48 * params.len(),
+        )
     }
 
     /// Builds a key from a JSON object text (empty text = no parameters).
     pub fn from_json(kind: Kind, service_name: &str, params_json: &[u8]) -> Result<Key, Error> {
-        Self::build(kind, service_name, Params::from_json(params_json)?.members)
+        // Canonical text is about the input's size, plus digests for secrets.
+        let capacity = 64 + params_json.len() + 64 * 3;
+        Self::build(
+            kind,
+            service_name,
+            Params::from_json(params_json)?.members,
+            capacity,
+        )
     }
 
     /// Shorthand for `Key::new(Kind::Client, ..)`.
@@ -172,11 +184,16 @@ impl Key {
         Self::new(Kind::Resource, service_name, params)
     }
 
-    fn build(kind: Kind, service_name: &str, members: Vec<(String, Value)>) -> Result<Key, Error> {
+    fn build(
+        kind: Kind,
+        service_name: &str,
+        members: Vec<(String, Value)>,
+        capacity: usize,
+    ) -> Result<Key, Error> {
         validate_service_name(service_name)?;
         let params = normalize_params(members)?;
 
-        let mut canonical = String::with_capacity(64 + 32 * params.len());
+        let mut canonical = String::with_capacity(capacity + service_name.len());
         canonical.push_str("{\"kind\":\"");
         canonical.push_str(kind.as_str());
         canonical.push_str("\",\"params\":");
@@ -192,7 +209,7 @@ impl Key {
         hash_bytes.copy_from_slice(&digest[..8]);
 
         Ok(Key(Arc::new(KeyInner {
-            canonical,
+            canonical: canonical.into_boxed_str(),
             hash: u64::from_le_bytes(hash_bytes),
             fingerprint,
             kind,

@@ -193,7 +193,19 @@ impl<V> Store<V> {
             return;
         }
         let next = self.buckets.get(bucket).next;
-        let target = if next != NIL && self.buckets.get(next).freq == freq + 1 {
+        let next_is_target = next != NIL && self.buckets.get(next).freq == freq + 1;
+        let alone = {
+            let b = self.buckets.get(bucket);
+            b.head == slot && b.tail == slot
+        };
+        if alone && !next_is_target {
+            // The usual case under spread-out access: moving the entry to a
+            // new bucket would be the same as renumbering its own (the next
+            // bucket's frequency is above freq + 1, so order holds).
+            self.buckets.get_mut(bucket).freq = freq + 1;
+            return;
+        }
+        let target = if next_is_target {
             next
         } else {
             self.new_bucket_after(bucket, freq + 1)

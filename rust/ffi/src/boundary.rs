@@ -126,6 +126,41 @@ pub(crate) unsafe fn try_ref<'a, C: Castable>(
     unsafe { ptr.cast::<C::Rust>().as_ref() }.ok_or_else(|| Failure::null(argument))
 }
 
+/// An opaque C handle type whose pointer is an `Arc` (from `Arc::into_raw`):
+/// handing one out costs a reference count, not an allocation.
+pub(crate) trait ArcCastable {
+    type Rust;
+}
+
+/// Borrows the value behind an `Arc` handle.
+///
+/// # Safety
+/// `ptr` is NULL or was produced by [`into_arc_handle`] for the same type
+/// and not yet freed, and stays valid for `'a`.
+pub(crate) unsafe fn try_arc_ref<'a, C: ArcCastable>(
+    ptr: *const C,
+    argument: &str,
+) -> FfiResult<&'a C::Rust> {
+    // SAFETY: per the function contract (`Arc::into_raw` points at the value).
+    unsafe { ptr.cast::<C::Rust>().as_ref() }.ok_or_else(|| Failure::null(argument))
+}
+
+/// Moves one `Arc` reference into a handle owned by C.
+pub(crate) fn into_arc_handle<C: ArcCastable>(value: std::sync::Arc<C::Rust>) -> *mut C {
+    std::sync::Arc::into_raw(value).cast_mut().cast::<C>()
+}
+
+/// Drops the `Arc` reference a handle holds; NULL is a no-op.
+///
+/// # Safety
+/// `ptr` is NULL or an unfreed handle made by [`into_arc_handle`].
+pub(crate) unsafe fn free_arc_handle<C: ArcCastable>(ptr: *mut C) {
+    if !ptr.is_null() {
+        // SAFETY: per the function contract, this reference is ours to drop.
+        drop(unsafe { std::sync::Arc::from_raw(ptr.cast_const().cast::<C::Rust>()) });
+    }
+}
+
 /// Moves a Rust value into a new handle owned by C.
 pub(crate) fn into_handle<C: Castable>(value: C::Rust) -> *mut C {
     Box::into_raw(Box::new(value)).cast::<C>()
@@ -145,7 +180,7 @@ pub(crate) unsafe fn free_handle<C: Castable>(ptr: *mut C) {
 /// A checked out-pointer: cleared to NULL on entry, written on success.
 pub(crate) struct Out<C>(*mut *mut C);
 
-impl<C: Castable> Out<C> {
+impl<C> Out<C> {
     /// # Safety
     /// `out` is NULL or valid for writing one pointer.
     pub(crate) unsafe fn new(out: *mut *mut C, argument: &str) -> FfiResult<Self> {
@@ -166,9 +201,21 @@ impl<C: Castable> Out<C> {
         unsafe { Self::new(out, "") }.ok()
     }
 
-    pub(crate) fn set(self, value: C::Rust) {
+    fn write(self, handle: *mut C) {
         // SAFETY: checked non-NULL and writable in `new`.
-        unsafe { self.0.write(into_handle(value)) };
+        unsafe { self.0.write(handle) };
+    }
+}
+
+impl<C: Castable> Out<C> {
+    pub(crate) fn set(self, value: C::Rust) {
+        self.write(into_handle(value));
+    }
+}
+
+impl<C: ArcCastable> Out<C> {
+    pub(crate) fn set_arc(self, value: std::sync::Arc<C::Rust>) {
+        self.write(into_arc_handle(value));
     }
 }
 

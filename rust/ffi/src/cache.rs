@@ -106,8 +106,8 @@ pub struct clientcache_lease {
     _private: [u8; 0],
 }
 
-impl Castable for clientcache_lease {
-    type Rust = SharedValue;
+impl ArcCastable for clientcache_lease {
+    type Rust = ForeignValue;
 }
 
 /// The keys of a cache at one moment, in victim order (the next victim
@@ -218,7 +218,7 @@ pub unsafe extern "C" fn clientcache_cache_get(
         // SAFETY: forwarded from the caller's contract.
         let (handle, key, out) =
             unsafe { (try_ref(c, "c")?, try_ref(k, "k")?, Out::new(out, "out")?) };
-        out.set(handle.cache.get(key)?);
+        out.set_arc(handle.cache.get(key)?);
         Ok(())
     })
 }
@@ -242,7 +242,7 @@ pub unsafe extern "C" fn clientcache_cache_peek(
                 key: Some(key.label().to_owned()),
             })
         })?;
-        out.set(value);
+        out.set_arc(value);
         Ok(())
     })
 }
@@ -282,7 +282,7 @@ pub unsafe extern "C" fn clientcache_cache_remove(
             unsafe { (try_ref(c, "c")?, try_ref(k, "k")?, Out::optional(out)) };
         let value = handle.cache.remove(key)?;
         if let Some(out) = out {
-            out.set(value);
+            out.set_arc(value);
         }
         Ok(())
     })
@@ -314,7 +314,7 @@ pub unsafe extern "C" fn clientcache_cache_pop_victim(
             out.set(key);
         }
         if let Some(out) = out_value {
-            out.set(value);
+            out.set_arc(value);
         }
         Ok(())
     })
@@ -359,7 +359,7 @@ pub unsafe extern "C" fn clientcache_cache_get_or_insert_with(
                 (code, _) => Err(format!("factory returned {code}")),
             }
         })?;
-        out.set(value);
+        out.set_arc(value);
         Ok(())
     })
 }
@@ -548,7 +548,7 @@ pub unsafe extern "C" fn clientcache_snapshot_free(s: *mut clientcache_snapshot)
 pub unsafe extern "C" fn clientcache_lease_value(lease: *const clientcache_lease) -> *mut c_void {
     value_call("clientcache_lease_value", std::ptr::null_mut(), || {
         // SAFETY: forwarded from the caller's contract.
-        Ok(unsafe { try_ref(lease, "lease") }?.ptr)
+        Ok(unsafe { try_arc_ref(lease, "lease") }?.ptr)
     })
 }
 
@@ -561,7 +561,7 @@ pub unsafe extern "C" fn clientcache_lease_value(lease: *const clientcache_lease
 pub unsafe extern "C" fn clientcache_lease_free(lease: *mut clientcache_lease) {
     value_call("clientcache_lease_free", (), || {
         // SAFETY: forwarded from the caller's contract.
-        unsafe { free_handle(lease) };
+        unsafe { free_arc_handle(lease) };
         Ok(())
     })
 }
