@@ -23,13 +23,12 @@
 //
 // # Values and lifetimes
 //
-// Go pointers never enter C. A value given to the core is registered in a
-// handle table (values.go: the role of runtime/cgo.Handle, with a lock-free
-// lookup) and crosses as an integer id; the core's release callback runs
-// exactly once per value, when it is in no cache (copies share values) and
-// no call is reading it, and then calls the WithOnRelease function. The id
-// itself is forgotten after a short grace period (reclaim.go), so a Get
-// needs one cgo call. GetOrCreate's factory is reached from C through a
+// Go pointers never enter C. A value given to the core is held through a
+// runtime/cgo.Handle and crosses as that integer; the core's release callback
+// runs exactly once per value, when it is in no cache (copies share values)
+// and no call is reading it, and then calls the WithOnRelease function. The
+// handle itself is deleted after a grace period (reclaim.go), so a Get needs
+// one cgo call. GetOrCreate's factory is reached from C through a
 // runtime/cgo.Handle. Caches and keys own native memory: Close frees it at
 // once and is idempotent; a finalizer is only a safety net; any use after
 // Close fails with ErrClosed.

@@ -11,7 +11,7 @@ import (
 // From then on another goroutine may evict the value, and the core's release
 // callback may run before this goroutine has turned the handle back into
 // the Go value. So the release callback does not forget the value's id at
-// once (it only retires it); an id is removed from the table (values.go)
+// once (it only retires it); a handle is deleted (values.go)
 // after a grace period, once every call that could still hold it has
 // returned. This is epoch-based
 // reclamation with two epochs:
