@@ -5,16 +5,16 @@
 use std::cmp::Ordering;
 use std::fmt::Write;
 
-use crate::value::Value;
+use crate::node::Node;
 
-pub(crate) fn write_value(out: &mut String, value: &Value) {
+pub(crate) fn write_value(out: &mut String, value: &Node<'_>) {
     match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(true) => out.push_str("true"),
-        Value::Bool(false) => out.push_str("false"),
-        Value::Number(n) => write_number(out, *n),
-        Value::String(s) => write_string(out, s),
-        Value::Array(items) => {
+        Node::Null => out.push_str("null"),
+        Node::Bool(true) => out.push_str("true"),
+        Node::Bool(false) => out.push_str("false"),
+        Node::Number(n) => write_number(out, *n),
+        Node::String(s) => write_string(out, s),
+        Node::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
@@ -26,21 +26,21 @@ pub(crate) fn write_value(out: &mut String, value: &Value) {
         }
         // Identity normalization sorts members once, when a key is built;
         // the label re-renders values parsed back from the canonical form.
-        Value::Object(members) => {
+        Node::Object(members) => {
             debug_assert!(
                 members
                     .windows(2)
                     .all(|w| utf16_cmp(&w[0].0, &w[1].0).is_lt())
             );
-            write_members(out, members.iter().map(|(k, v)| (k.as_str(), v)));
+            write_members(out, members.iter().map(|(k, v)| (k.as_ref(), v)));
         }
     }
 }
 
 /// Writes an object whose members are already in canonical order.
-pub(crate) fn write_members<'a>(
+pub(crate) fn write_members<'a, 'b: 'a>(
     out: &mut String,
-    members: impl Iterator<Item = (&'a str, &'a Value)>,
+    members: impl Iterator<Item = (&'a str, &'a Node<'b>)>,
 ) {
     out.push('{');
     for (i, (name, value)) in members.enumerate() {
@@ -63,13 +63,34 @@ pub(crate) fn utf16_cmp(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
+/// Bytes that JSON strings must escape: `"`, `\\` and the C0 controls.
+pub(crate) const NEEDS_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
 pub(crate) fn write_string(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
     // Copy runs of characters that need no escape in one go; every byte that
     // needs one is ASCII, so the run boundaries are character boundaries.
+    let bytes = s.as_bytes();
     let mut run_start = 0;
-    for (i, byte) in s.bytes().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Skip plain bytes quickly; stop at the next one needing an escape.
+        let byte = bytes[i];
+        if !NEEDS_ESCAPE[usize::from(byte)] {
+            i += 1;
+            continue;
+        }
         let escape = match byte {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -78,8 +99,7 @@ pub(crate) fn write_string(out: &mut String, s: &str) {
             b'\n' => "\\n",
             b'\r' => "\\r",
             b'\t' => "\\t",
-            0x00..=0x1f => "",
-            _ => continue,
+            _ => "",
         };
         out.push_str(&s[run_start..i]);
         if escape.is_empty() {
@@ -87,7 +107,8 @@ pub(crate) fn write_string(out: &mut String, s: &str) {
         } else {
             out.push_str(escape);
         }
-        run_start = i + 1;
+        i += 1;
+        run_start = i;
     }
     out.push_str(&s[run_start..]);
     out.push('"');

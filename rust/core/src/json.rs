@@ -5,12 +5,14 @@
 //! which may be secrets.
 
 use crate::Error;
-use crate::value::Value;
+use std::borrow::Cow;
+
+use crate::node::Node;
 
 /// Deepest nesting accepted, in parse and in validation alike.
 pub(crate) const MAX_DEPTH: usize = 64;
 
-pub(crate) fn parse(bytes: &[u8]) -> Result<Value, Error> {
+pub(crate) fn parse(bytes: &[u8]) -> Result<Node<'_>, Error> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Error::invalid(format!(
             "params are not valid UTF-8 (at byte {})",
@@ -37,7 +39,7 @@ struct Parser<'a> {
     pos: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn error(&self, what: &str) -> Error {
         Error::invalid(format!(
             "malformed params JSON at byte {}: {what}",
@@ -55,7 +57,7 @@ impl Parser<'_> {
         }
     }
 
-    fn expect_literal(&mut self, literal: &str, value: Value) -> Result<Value, Error> {
+    fn expect_literal(&mut self, literal: &str, value: Node<'a>) -> Result<Node<'a>, Error> {
         if self.bytes[self.pos..].starts_with(literal.as_bytes()) {
             self.pos += literal.len();
             Ok(value)
@@ -64,15 +66,15 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value, Error> {
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, Error> {
         match self.peek() {
             None => Err(self.error("unexpected end of input")),
             Some(b'{') => self.object(depth + 1),
             Some(b'[') => self.array(depth + 1),
-            Some(b'"') => Ok(Value::String(self.string()?)),
-            Some(b't') => self.expect_literal("true", Value::Bool(true)),
-            Some(b'f') => self.expect_literal("false", Value::Bool(false)),
-            Some(b'n') => self.expect_literal("null", Value::Null),
+            Some(b'"') => Ok(Node::String(self.string()?)),
+            Some(b't') => self.expect_literal("true", Node::Bool(true)),
+            Some(b'f') => self.expect_literal("false", Node::Bool(false)),
+            Some(b'n') => self.expect_literal("null", Node::Null),
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(_) => Err(self.error("unexpected character")),
         }
@@ -86,14 +88,14 @@ impl Parser<'_> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value, Error> {
+    fn object(&mut self, depth: usize) -> Result<Node<'a>, Error> {
         self.check_depth(depth)?;
         self.pos += 1; // '{'
-        let mut members = Vec::new();
+        let mut members = Vec::with_capacity(4);
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(members));
+            return Ok(Node::Object(members));
         }
         loop {
             self.skip_ws();
@@ -114,21 +116,21 @@ impl Parser<'_> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(members));
+                    return Ok(Node::Object(members));
                 }
                 _ => return Err(self.error("expected ',' or '}'")),
             }
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, Error> {
+    fn array(&mut self, depth: usize) -> Result<Node<'a>, Error> {
         self.check_depth(depth)?;
         self.pos += 1; // '['
         let mut items = Vec::new();
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Value::Array(items));
+            return Ok(Node::Array(items));
         }
         loop {
             self.skip_ws();
@@ -138,7 +140,7 @@ impl Parser<'_> {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Value::Array(items));
+                    return Ok(Node::Array(items));
                 }
                 _ => return Err(self.error("expected ',' or ']'")),
             }
@@ -161,45 +163,52 @@ impl Parser<'_> {
         Ok(code)
     }
 
-    fn string(&mut self) -> Result<String, Error> {
+    /// A string without escapes is borrowed from the input; only escaped
+    /// strings are copied.
+    fn string(&mut self) -> Result<Cow<'a, str>, Error> {
         self.pos += 1; // opening quote
-        let mut out = String::new();
+        let mut owned: Option<String> = None;
         loop {
-            // Copy the run of plain characters in one go.
             let start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
-            // The input is valid UTF-8 and the run stops only at ASCII bytes,
-            // so the slice boundaries are character boundaries.
-            out.push_str(&self.text[start..self.pos]);
+            self.pos += self.bytes[self.pos..]
+                .iter()
+                .position(|&b| crate::jcs::NEEDS_ESCAPE[usize::from(b)])
+                .unwrap_or(self.bytes.len() - self.pos);
+            // Runs stop only at ASCII bytes, so they are character boundaries.
+            let run = &self.text[start..self.pos];
             match self.peek() {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(match owned {
+                        None => Cow::Borrowed(run),
+                        Some(mut out) => {
+                            out.push_str(run);
+                            Cow::Owned(out)
+                        }
+                    });
                 }
                 Some(b'\\') => {
+                    let out = owned.get_or_insert_with(String::new);
+                    out.push_str(run);
                     self.pos += 1;
                     let escape = self
                         .peek()
                         .ok_or_else(|| self.error("unterminated escape"))?;
                     self.pos += 1;
-                    match escape {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{8}'),
-                        b'f' => out.push('\u{c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
-                        b'u' => out.push(self.unicode_escape()?),
+                    let decoded = match escape {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => self.unicode_escape()?,
                         _ => return Err(self.error("invalid escape")),
-                    }
+                    };
+                    owned.get_or_insert_with(String::new).push(decoded);
                 }
                 Some(_) => return Err(self.error("unescaped control character in string")),
             }
@@ -226,7 +235,7 @@ impl Parser<'_> {
         char::from_u32(code).ok_or_else(|| self.error("invalid \\u escape"))
     }
 
-    fn number(&mut self) -> Result<Value, Error> {
+    fn number(&mut self) -> Result<Node<'a>, Error> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -257,7 +266,7 @@ impl Parser<'_> {
         // Rust's parser rounds correctly; range checks happen in the
         // identity rules so both construction paths share them.
         let n: f64 = text.parse().map_err(|_| self.error("invalid number"))?;
-        Ok(Value::Number(n))
+        Ok(Node::Number(n))
     }
 
     fn digits(&mut self) {

@@ -1,6 +1,7 @@
 //! Deterministic identity (DESIGN §2): parameter validation and
 //! normalization, the canonical form, the fingerprint and the label.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, OnceLock};
@@ -10,7 +11,8 @@ use sha2::{Digest, Sha256};
 use crate::Error;
 use crate::jcs;
 use crate::json::MAX_DEPTH;
-use crate::value::{Params, Value};
+use crate::node::Node;
+use crate::value::{Params, parse_object};
 
 /// Whether a key (and a cache) is for SDK clients or resources.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -154,24 +156,19 @@ struct KeyInner {
 impl Key {
     /// Builds a key from parameters given as values.
     pub fn new(kind: Kind, service_name: &str, params: &Params) -> Result<Key, Error> {
-        Self::build(
-            kind,
-            service_name,
-            params.members.clone(),
-            64 + 48 * params.len(),
-        )
+        let members = params
+            .members
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(k.as_str()), Node::borrow(v)))
+            .collect();
+        Self::build(kind, service_name, members, 64 + 48 * params.len())
     }
 
     /// Builds a key from a JSON object text (empty text = no parameters).
     pub fn from_json(kind: Kind, service_name: &str, params_json: &[u8]) -> Result<Key, Error> {
         // Canonical text is about the input's size, plus digests for secrets.
         let capacity = 64 + params_json.len() + 64 * 3;
-        Self::build(
-            kind,
-            service_name,
-            Params::from_json(params_json)?.members,
-            capacity,
-        )
+        Self::build(kind, service_name, parse_object(params_json)?, capacity)
     }
 
     /// Shorthand for `Key::new(Kind::Client, ..)`.
@@ -187,7 +184,7 @@ impl Key {
     fn build(
         kind: Kind,
         service_name: &str,
-        members: Vec<(String, Value)>,
+        members: Vec<(Cow<'_, str>, Node<'_>)>,
         capacity: usize,
     ) -> Result<Key, Error> {
         validate_service_name(service_name)?;
@@ -197,7 +194,7 @@ impl Key {
         canonical.push_str("{\"kind\":\"");
         canonical.push_str(kind.as_str());
         canonical.push_str("\",\"params\":");
-        jcs::write_members(&mut canonical, params.iter().map(|(k, v)| (*k, v)));
+        write_params(&mut canonical, &params);
         canonical.push_str(",\"service_name\":\"");
         canonical.push_str(service_name);
         canonical.push_str(CANONICAL_SUFFIX);
@@ -313,9 +310,18 @@ fn describe_service_name(name: &str) -> String {
     quoted
 }
 
+/// A normalized top-level parameter value.
+enum Param<'a> {
+    /// A secret: only the SHA-256 digest of its UTF-8 text is kept.
+    Secret([u8; 32]),
+    Plain(Node<'a>),
+}
+
 /// Applies rules 1, 2, 3 and 5 of §2 and sorts by name.
-fn normalize_params(members: Vec<(String, Value)>) -> Result<Vec<(&'static str, Value)>, Error> {
-    let mut out: Vec<(&'static str, Value)> = Vec::with_capacity(members.len());
+fn normalize_params<'a>(
+    members: Vec<(Cow<'_, str>, Node<'a>)>,
+) -> Result<Vec<(&'static str, Param<'a>)>, Error> {
+    let mut out: Vec<(&'static str, Param<'a>)> = Vec::with_capacity(members.len());
     let mut seen = [false; VOCABULARY.len()];
     for (name, value) in members {
         let Some(index) = VOCABULARY.iter().position(|spec| spec.name == name) else {
@@ -333,15 +339,15 @@ fn normalize_params(members: Vec<(String, Value)>) -> Result<Vec<(&'static str, 
                 spec.name
             )));
         }
-        if value == Value::Null {
+        if value == Node::Null {
             continue;
         }
         let type_ok = matches!(
             (spec.ty, &value),
-            (ParamType::String, Value::String(_))
-                | (ParamType::Bool, Value::Bool(_))
-                | (ParamType::BoolOrString, Value::Bool(_) | Value::String(_))
-                | (ParamType::Object, Value::Object(_))
+            (ParamType::String, Node::String(_))
+                | (ParamType::Bool, Node::Bool(_))
+                | (ParamType::BoolOrString, Node::Bool(_) | Node::String(_))
+                | (ParamType::Object, Node::Object(_))
         );
         if !type_ok {
             let expected = match spec.ty {
@@ -356,13 +362,11 @@ fn normalize_params(members: Vec<(String, Value)>) -> Result<Vec<(&'static str, 
                 value.type_name()
             )));
         }
-        let value = if spec.secret {
-            match value {
-                Value::String(secret) => Value::String(digest_secret(&secret)),
-                other => other,
+        let value = match value {
+            Node::String(secret) if spec.secret => {
+                Param::Secret(Sha256::digest(secret.as_bytes()).into())
             }
-        } else {
-            normalize_value(value, spec.name, 1)?
+            other => Param::Plain(normalize_value(other, spec.name, 1)?),
         };
         out.push((spec.name, value));
     }
@@ -371,9 +375,32 @@ fn normalize_params(members: Vec<(String, Value)>) -> Result<Vec<(&'static str, 
     Ok(out)
 }
 
+/// Writes the normalized params object; secrets as `"sha256:<hex>"`.
+fn write_params(out: &mut String, params: &[(&'static str, Param<'_>)]) {
+    out.push('{');
+    for (i, (name, value)) in params.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        jcs::write_string(out, name);
+        out.push(':');
+        match value {
+            Param::Secret(digest) => {
+                let mut hex = [0u8; 64];
+                hex_into(digest, &mut hex);
+                out.push_str("\"sha256:");
+                out.push_str(std::str::from_utf8(&hex).unwrap_or_default());
+                out.push('"');
+            }
+            Param::Plain(node) => jcs::write_value(out, node),
+        }
+    }
+    out.push('}');
+}
+
 /// Validates numbers and nested duplicates, normalizes `-0` to `0`, and
 /// sorts object members into canonical order.
-fn normalize_value(value: Value, name: &str, depth: usize) -> Result<Value, Error> {
+fn normalize_value<'a>(value: Node<'a>, name: &str, depth: usize) -> Result<Node<'a>, Error> {
     normalize_nested(value, depth).map_err(|failure| {
         let path = failure.path.iter().rev().fold(name.to_owned(), |mut path, segment| {
             path.push_str(segment);
@@ -422,21 +449,21 @@ impl NestedFailure {
     }
 }
 
-fn normalize_nested(value: Value, depth: usize) -> Result<Value, NestedFailure> {
+fn normalize_nested(value: Node<'_>, depth: usize) -> Result<Node<'_>, NestedFailure> {
     if depth > MAX_DEPTH {
         return Err(NestedFailure::at(Problem::TooDeep));
     }
     Ok(match value {
-        Value::Number(n) => {
+        Node::Number(n) => {
             if !n.is_finite() {
                 return Err(NestedFailure::at(Problem::NonFinite));
             }
             if n.fract() == 0.0 && n.abs() > MAX_SAFE_INTEGER {
                 return Err(NestedFailure::at(Problem::OutOfRange));
             }
-            Value::Number(if n == 0.0 { 0.0 } else { n })
+            Node::Number(if n == 0.0 { 0.0 } else { n })
         }
-        Value::Array(items) => Value::Array(
+        Node::Array(items) => Node::Array(
             items
                 .into_iter()
                 .enumerate()
@@ -445,7 +472,7 @@ fn normalize_nested(value: Value, depth: usize) -> Result<Value, NestedFailure> 
                 })
                 .collect::<Result<_, _>>()?,
         ),
-        Value::Object(members) => {
+        Node::Object(members) => {
             let mut members = members
                 .into_iter()
                 .map(|(k, v)| match normalize_nested(v, depth + 1) {
@@ -455,22 +482,12 @@ fn normalize_nested(value: Value, depth: usize) -> Result<Value, NestedFailure> 
                 .collect::<Result<Vec<_>, _>>()?;
             members.sort_unstable_by(|a, b| jcs::utf16_cmp(&a.0, &b.0));
             if let Some(pair) = members.windows(2).find(|w| w[0].0 == w[1].0) {
-                return Err(NestedFailure::at(Problem::Duplicate(pair[0].0.clone())));
+                return Err(NestedFailure::at(Problem::Duplicate(pair[0].0.to_string())));
             }
-            Value::Object(members)
+            Node::Object(members)
         }
         other => other,
     })
-}
-
-fn digest_secret(secret: &str) -> String {
-    let digest = Sha256::digest(secret.as_bytes());
-    let mut hex = [0u8; 64];
-    hex_into(&digest, &mut hex);
-    let mut out = String::with_capacity(71);
-    out.push_str("sha256:");
-    out.push_str(std::str::from_utf8(&hex).unwrap_or_default());
-    out
 }
 
 fn hex_into(bytes: &[u8], out: &mut [u8]) {
@@ -487,17 +504,15 @@ fn render_label(key: &Key) -> String {
     let mut label = String::from(key.service_name());
     label.push('(');
     // The canonical form was produced by this crate, so it always parses.
-    let params = crate::json::parse(key.canonical().as_bytes())
-        .ok()
-        .and_then(|v| v.get("params").cloned());
-    if let Some(Value::Object(members)) = params {
+    let parsed = crate::json::parse(key.canonical().as_bytes()).ok();
+    if let Some(Node::Object(members)) = parsed.as_ref().and_then(|v| v.get("params")) {
         for (i, (name, value)) in members.iter().enumerate() {
             if i > 0 {
                 label.push_str(", ");
             }
             label.push_str(name);
             label.push('=');
-            if SECRET_PARAMS.contains(&name.as_str()) {
+            if SECRET_PARAMS.contains(&name.as_ref()) {
                 label.push_str("***");
             } else {
                 jcs::write_value(&mut label, value);
@@ -511,6 +526,7 @@ fn render_label(key: &Key) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Value;
 
     #[test]
     fn empty_params_forms_are_one_key() {

@@ -18,6 +18,7 @@ mod error;
 mod jcs;
 mod json;
 mod key;
+mod node;
 mod slab;
 mod store;
 mod value;

@@ -74,18 +74,6 @@ impl Value {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v)
     }
-
-    /// Short type name for error messages.
-    pub(crate) fn type_name(&self) -> &'static str {
-        match self {
-            Value::Null => "null",
-            Value::Bool(_) => "bool",
-            Value::Number(_) => "number",
-            Value::String(_) => "string",
-            Value::Array(_) => "array",
-            Value::Object(_) => "object",
-        }
-    }
 }
 
 impl From<&str> for Value {
@@ -166,16 +154,13 @@ impl Params {
 
     /// Parses a JSON object text. Empty input means no parameters.
     pub fn from_json(text: &[u8]) -> Result<Self, crate::Error> {
-        if text.is_empty() {
-            return Ok(Self::new());
-        }
-        match crate::json::parse(text)? {
-            Value::Object(members) => Ok(Params { members }),
-            other => Err(crate::Error::invalid(format!(
-                "params must be a JSON object, got {}",
-                other.type_name()
-            ))),
-        }
+        let members = parse_object(text)?;
+        Ok(Params {
+            members: members
+                .into_iter()
+                .map(|(k, v)| (k.into_owned(), v.into_value()))
+                .collect(),
+        })
     }
 
     /// The parameters as given.
@@ -202,5 +187,21 @@ impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Params {
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
         }
+    }
+}
+
+/// Parses params text into borrowed members; empty text means none.
+pub(crate) fn parse_object(
+    text: &[u8],
+) -> Result<Vec<(std::borrow::Cow<'_, str>, crate::node::Node<'_>)>, crate::Error> {
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    match crate::json::parse(text)? {
+        crate::node::Node::Object(members) => Ok(members),
+        other => Err(crate::Error::invalid(format!(
+            "params must be a JSON object, got {}",
+            other.type_name()
+        ))),
     }
 }

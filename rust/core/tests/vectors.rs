@@ -116,3 +116,42 @@ fn reordered_members_give_the_same_key() {
         by_name("array order matters B")
     );
 }
+
+/// Converts parsed JSON into core values, keeping member order.
+fn to_value(v: &Json) -> clientcache::Value {
+    use clientcache::Value;
+    match v {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => Value::Number(n.as_f64().unwrap()),
+        Json::String(s) => Value::String(s.clone()),
+        Json::Array(items) => Value::Array(items.iter().map(to_value).collect()),
+        Json::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|(k, v)| (k.clone(), to_value(v)))
+                .collect(),
+        ),
+    }
+}
+
+#[test]
+fn values_and_json_text_give_the_same_keys() {
+    let doc = load();
+    for v in doc["vectors"].as_array().unwrap() {
+        let name = v["name"].as_str().unwrap();
+        let parsed: Json = serde_json::from_str(v["params_json"].as_str().unwrap_or("{}")).unwrap();
+        let params: clientcache::Params = parsed
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), to_value(v)))
+            .collect();
+        let key = Key::new(kind(v), v["service_name"].as_str().unwrap(), &params).unwrap();
+        assert_eq!(
+            key.fingerprint(),
+            v["fingerprint"].as_str().unwrap(),
+            "{name}"
+        );
+    }
+}
