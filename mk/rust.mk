@@ -24,6 +24,7 @@ test-header:
 	else \
 	  echo "include/clientcache.h is stale: run 'make header' and commit it" >&2; exit 1; \
 	fi
+	@python3 $(ROOT)/scripts/check-header.py $(INCLUDE_DIR)/clientcache.h
 
 TEST_SUITES_ALL += test-rust test-header
 
