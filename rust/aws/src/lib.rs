@@ -6,18 +6,21 @@
 //! cached in a bounded LRU or LFU cache, and built at most once per key even
 //! when many tasks ask for it at the same time.
 //!
-//! ```no_run
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use clientcache_aws::ClientParams;
 //!
 //! let params = ClientParams::new()
 //!     .region_name("us-west-2")
 //!     .max_attempts(3)
 //!     .retry_mode("standard");
-//! // Built on the first call, a cached clone afterwards.
+//! // Built on the first call (no network needed), a cached clone afterwards.
 //! let s3 = clientcache_aws::client::<aws_sdk_s3::Client>(&params).await?;
-//! let buckets = s3.list_buckets().send().await?;
-//! # drop(buckets); Ok(()) }
+//! let again = clientcache_aws::client::<aws_sdk_s3::Client>(&params).await?;
+//! assert_eq!(again.config().region(), s3.config().region());
+//! assert_eq!(clientcache_aws::default_session().builds(), 1);
+//! # Ok(()) }
 //! ```
 //!
 //! # Parameters
