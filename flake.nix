@@ -40,8 +40,8 @@
           pkgs = nixpkgs.legacyPackages.${system};
 
           # moto's S3-compatible server: the suites' round-trip tests run
-          # against it on 127.0.0.1 (scripts/with-s3-server.sh finds
-          # moto_server on PATH and installs nothing).
+          # against it on 127.0.0.1 (scripts/with-s3-server.sh runs
+          # `python3 -m moto.server` from this python and installs nothing).
           s3Server = pkgs.python3.withPackages (ps:
             [ ps.moto ] ++ (ps.moto.optional-dependencies.server or [ ps.flask ps.flask-cors ]));
 

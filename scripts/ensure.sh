@@ -39,7 +39,8 @@ for tool in "$@"; do
     bazel) command -v bazel >/dev/null && dpkg -s bazel-bootstrap-source >/dev/null 2>&1 || apt_install bazel-bootstrap bazel-bootstrap-source ;;
     nix) command -v nix >/dev/null || apt_install nix-bin ;;
     moto)
-      if ! command -v moto_server >/dev/null; then
+      # Import check rather than `command -v`: pyenv keeps shims after uninstall.
+      if ! python3 -c 'import moto.server, flask, flask_cors' >/dev/null 2>&1; then
         echo "ensure: installing moto[server] (pip) for the local S3-compatible test server" >&2
         python3 -m pip install --quiet 'moto[server]' >&2
       fi

@@ -10,7 +10,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
 log="$(mktemp -t moto-XXXXXX.log)"
-moto_server -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+python3 -m moto.server -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
 server_pid=$!
 cleanup() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; rm -f "$log"; }
 trap cleanup EXIT
@@ -19,7 +19,7 @@ for _ in $(seq 1 100); do
   if python3 -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/', timeout=1)" 2>/dev/null; then
     break
   fi
-  kill -0 "$server_pid" 2>/dev/null || { echo "with-s3-server: moto_server exited:" >&2; cat "$log" >&2; exit 1; }
+  kill -0 "$server_pid" 2>/dev/null || { echo "with-s3-server: the moto server exited:" >&2; cat "$log" >&2; exit 1; }
   sleep 0.2
 done
 
