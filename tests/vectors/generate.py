@@ -243,7 +243,7 @@ def build_high_level():
     for c in HIGH_LEVEL:
         assert c["name"] not in by_name, c["name"]
         canonical, fingerprint, label = key_outputs("client", c["service_name"], json.dumps(c["params"]))
-        spelled = [lang for lang in ("go", "node", "rust") if c[lang] is not None]
+        spelled = [lang for lang in ("go", "node", "rust", "python") if c[lang] is not None]
         assert len(spelled) >= 2, c["name"]
         entry = dict(c, canonical=canonical, fingerprint=fingerprint, label=label)
         by_name[c["name"]] = entry

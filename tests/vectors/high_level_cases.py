@@ -20,9 +20,9 @@ TOKEN = "FwoGZXIvYXdzEXAMPLE//session+token=="
 ENDPOINT = "http://127.0.0.1:9000"
 
 
-def case(name, service, params, go=None, node=None, rust=None):
+def case(name, service, params, go=None, node=None, rust=None, python=None):
     return {"name": name, "service_name": service, "params": params,
-            "go": go, "node": node, "rust": rust}
+            "go": go, "node": node, "rust": rust, "python": python}
 
 
 def go(options=(), session=()):
