@@ -1,0 +1,389 @@
+"""ClientCache / ResourceCache: dict-like, bounded, thread-safe caches whose
+identity, eviction order, sizes and counters all live in the core."""
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import OrderedDict
+from ctypes import byref, c_void_p
+from typing import NamedTuple
+
+from . import _native as n
+from ._errors import FAMILY
+from ._keys import KEY_CLASSES, _CacheKey
+
+__all__ = ["ClientCache", "ResourceCache", "LRUClientCache", "LFUClientCache",
+           "LRUResourceCache", "LFUResourceCache", "CacheStats"]
+
+_f = n.fastlib
+_get = _f.clientcache_cache_get
+_peek = _f.clientcache_cache_peek
+_contains = _f.clientcache_cache_contains
+_insert = _f.clientcache_cache_insert
+_remove = _f.clientcache_cache_remove
+_lease_value = _f.clientcache_lease_value
+_lease_free = _f.clientcache_lease_free
+_len = _f.clientcache_cache_len
+# May wait for a factory running on another thread: must drop the GIL.
+_get_or_insert_with = n.lib.clientcache_cache_get_or_insert_with
+_values = n._values
+_POLICIES = {"LRU": n.POLICY_LRU, "LFU": n.POLICY_LFU}
+_MISSING = object()
+
+
+class CacheStats(NamedTuple):
+    """Counters and sizes of a cache, read from the core in one call."""
+    hits: int
+    misses: int
+    insertions: int
+    evictions: int
+    removals: int
+    len: int
+    max_size: int
+
+
+def _value_types(kind):
+    if kind == n.KIND_CLIENT:
+        from botocore.client import BaseClient
+        return BaseClient
+    from boto3.resources.base import ServiceResource
+    return ServiceResource
+
+
+# ------------------------------------------------------------ factories
+class _Flight:
+    __slots__ = ("build", "key", "vtype", "kind", "error")
+
+    def __init__(self, build, key, vtype, kind):
+        self.build, self.key, self.vtype, self.kind, self.error = build, key, vtype, kind, None
+
+
+_flights = {}
+_flight_ids = itertools.count(1)
+# The last failure of each key's factory, for the callers that waited on it
+# (bounded; they raise FACTORY_FAILED with its description). Only the type
+# name and message are kept: a traceback would keep the caller's frames, and
+# with them its arguments, alive.
+_failures = OrderedDict()
+_failures_lock = threading.Lock()
+
+
+def _factory(_key, ctx, out):
+    # Runs on the calling thread of get_or_create, inside the core, without
+    # the cache lock. Must not raise: any failure is stored and reported.
+    flight = _flights.get(ctx)
+    if flight is None:  # pragma: no cover - cannot happen
+        return 1
+    try:
+        value = flight.build()
+        if not isinstance(value, flight.vtype):
+            raise FAMILY[flight.kind][0](
+                f"the factory returned a {type(value).__name__}, not a boto3 {('client', 'resource')[flight.kind]}",
+                code="INVALID_ARGUMENT")
+        out[0] = n.new_handle(flight.key, value)
+        return 0
+    except BaseException as err:  # noqa: B902 - re-raised by the caller
+        flight.error = err
+        with _failures_lock:
+            _failures[flight.key] = f"{type(err).__name__}: {err}"
+            _failures.move_to_end(flight.key)
+            while len(_failures) > 64:
+                _failures.popitem(last=False)
+        return 1
+
+
+_factory_callback = n.FACTORY_FN(_factory)  # alive for the process' lifetime
+
+
+class _Cache:
+    """Shared implementation; use ClientCache or ResourceCache."""
+
+    _kind = n.KIND_CLIENT
+    _fixed_policy = None
+
+    def __init__(self, eviction_policy=None, max_size=None):
+        policy = self._fixed_policy or eviction_policy or "LRU"
+        family = FAMILY[self._kind]
+        if not isinstance(policy, str) or policy not in _POLICIES:
+            raise family[0](f"unsupported eviction policy {policy!r}; supported: LRU, LFU",
+                            code="INVALID_ARGUMENT", param="eviction_policy")
+        size = 10 if max_size is None else self._check_size(max_size)
+        out = c_void_p()
+        st = n.lib.clientcache_cache_new(self._kind, _POLICIES[policy], size, n.release_callback,
+                                         None, byref(out))
+        if st != n.OK:
+            raise family[0](n.last_error(), code=n.status_name(st))
+        self._init(out.value, policy)
+
+    def _init(self, ptr, policy):
+        self._ptr = ptr
+        self.eviction_policy = policy
+        self.cache_type = ("client", "resource")[self._kind]
+        fam = FAMILY[self._kind]
+        self._err, self._exists_err, self._not_found_err = fam
+        self._key_class = KEY_CLASSES[self._kind]
+        self._vtype = _value_types(self._kind)
+
+    def _check_size(self, value):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise FAMILY[self._kind][0](f"max_size must be an integer of at least 1, not {value!r}",
+                                        code="INVALID_ARGUMENT", param="max_size")
+        return value
+
+    def __del__(self):
+        ptr = getattr(self, "_ptr", None)
+        if ptr:
+            self._ptr = None
+            try:
+                n.lib.clientcache_cache_free(ptr)
+            except Exception:  # pragma: no cover - interpreter shutdown
+                pass
+
+    # ------------------------------------------------------------ helpers
+    def _not_found(self, what="the key is not in the cache"):
+        return self._not_found_err(what, code="NOT_FOUND")
+
+    def _status_error(self, st):
+        message = n.last_error() or n.status_name(st)
+        if st == n.EXISTS:
+            return self._exists_err(message, code="EXISTS")
+        if st == n.NOT_FOUND:
+            return self._not_found_err(message, code="NOT_FOUND")
+        return self._err(message, code=n.status_name(st))
+
+    def _lookup(self, key, fn):
+        """The value under key (promoting with _get), or _MISSING."""
+        lease = c_void_p()
+        if fn(self._ptr, key._ptr, byref(lease)) != n.OK:
+            return _MISSING
+        h = _lease_value(lease)
+        value = _values[h][1]
+        _lease_free(lease)
+        return value
+
+    def _entries(self):
+        """[(key, value)] in victim order (the next victim first)."""
+        snap = c_void_p()
+        st = _f.clientcache_cache_snapshot(self._ptr, byref(snap))
+        if st != n.OK:
+            raise self._status_error(st)
+        out = []
+        lease = c_void_p()
+        try:
+            count = _f.clientcache_snapshot_len(snap)
+            for i in range(count):
+                kp = _f.clientcache_snapshot_key(snap, i)
+                # Skips an entry removed by another thread since the snapshot.
+                if _peek(self._ptr, kp, byref(lease)) == n.OK:
+                    out.append(_values[_lease_value(lease)])
+                    _lease_free(lease)
+        finally:
+            _f.clientcache_snapshot_free(snap)
+        return out
+
+    # ------------------------------------------------------------ dict protocol
+    def __getitem__(self, key):
+        if isinstance(key, _CacheKey):
+            lease = c_void_p()
+            if _get(self._ptr, key._ptr, byref(lease)) == n.OK:
+                value = _values[_lease_value(lease)][1]
+                _lease_free(lease)
+                return value
+        raise self._not_found()
+
+    def get(self, key, default=None):
+        """The value under key (promoting it), or default."""
+        if isinstance(key, _CacheKey):
+            lease = c_void_p()
+            if _get(self._ptr, key._ptr, byref(lease)) == n.OK:
+                value = _values[_lease_value(lease)][1]
+                _lease_free(lease)
+                return value
+        return default
+
+    def __setitem__(self, key, value):
+        if not isinstance(key, _CacheKey):
+            raise self._err(f"a cache key must be a {self._key_class.__name__}, not a {type(key).__name__}",
+                            code="INVALID_ARGUMENT")
+        if not isinstance(value, self._vtype):
+            raise self._err(f"a {self.cache_type} cache holds boto3 {self.cache_type}s, "
+                            f"not a {type(value).__name__}", code="INVALID_ARGUMENT")
+        h = n.new_handle(key, value)
+        st = _insert(self._ptr, key._ptr, h)
+        if st != n.OK:
+            n.drop_handle(h)
+            raise self._status_error(st)
+
+    def __delitem__(self, key):
+        if not isinstance(key, _CacheKey) or _remove(self._ptr, key._ptr, None) != n.OK:
+            raise self._not_found()
+
+    def pop(self, key, default=_MISSING):
+        """Removes key and returns its value; NotFoundError (or default) on a miss."""
+        if isinstance(key, _CacheKey):
+            lease = c_void_p()
+            if _remove(self._ptr, key._ptr, byref(lease)) == n.OK:
+                value = _values[_lease_value(lease)][1]
+                _lease_free(lease)
+                return value
+        if default is _MISSING:
+            raise self._not_found()
+        return default
+
+    def popitem(self):
+        """Removes and returns the next victim as (key, value)."""
+        lease = c_void_p()
+        if _f.clientcache_cache_pop_victim(self._ptr, None, byref(lease)) != n.OK:
+            raise self._not_found("the cache is empty")
+        entry = _values[_lease_value(lease)]
+        _lease_free(lease)
+        return entry
+
+    def __contains__(self, key):
+        return isinstance(key, _CacheKey) and bool(_contains(self._ptr, key._ptr))
+
+    def __len__(self):
+        return _len(self._ptr)
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __reversed__(self):
+        return reversed(self.keys())
+
+    def keys(self):
+        """The keys, next victim first (a snapshot tuple)."""
+        return tuple(k for k, _ in self._entries())
+
+    def values(self):
+        """The values, next victim's first (a snapshot tuple)."""
+        return tuple(v for _, v in self._entries())
+
+    def items(self):
+        """(key, value) pairs, next victim first (a snapshot tuple)."""
+        return tuple(self._entries())
+
+    def clear(self):
+        st = _f.clientcache_cache_clear(self._ptr)
+        if st != n.OK:
+            raise self._status_error(st)
+
+    def copy(self):
+        """A shallow copy: same policy, capacity and victim order, sharing the
+        values; counters start at zero."""
+        out = c_void_p()
+        st = _f.clientcache_cache_copy(self._ptr, byref(out))
+        if st != n.OK:
+            raise self._status_error(st)
+        new = type(self).__new__(type(self))
+        new._init(out.value, self.eviction_policy)
+        return new
+
+    __copy__ = copy
+
+    @property
+    def max_size(self):
+        """Capacity; setting it smaller evicts victims until the entries fit."""
+        return _f.clientcache_cache_max_size(self._ptr)
+
+    @max_size.setter
+    def max_size(self, value):
+        st = _f.clientcache_cache_set_max_size(self._ptr, self._check_size(value))
+        if st != n.OK:
+            raise self._status_error(st)
+
+    def stats(self):
+        """CacheStats(hits, misses, insertions, evictions, removals, len, max_size)."""
+        s = n.Stats()
+        st = _f.clientcache_cache_stats(self._ptr, byref(s))
+        if st != n.OK:
+            raise self._status_error(st)
+        return CacheStats(s.hits, s.misses, s.insertions, s.evictions, s.removals, s.len, s.max_size)
+
+    # ------------------------------------------------------------ single flight
+    def get_or_create(self, key, factory):
+        """The value under key; on a miss, factory() builds it, once: other
+        threads asking for the same key meanwhile wait for that value (or
+        that failure); other keys are never blocked."""
+        if not isinstance(key, _CacheKey):
+            raise self._err(f"a cache key must be a {self._key_class.__name__}, not a {type(key).__name__}",
+                            code="INVALID_ARGUMENT")
+        if _contains(self._ptr, key._ptr):
+            value = self._lookup(key, _get)
+            if value is not _MISSING:
+                return value
+        flight = _Flight(factory, key, self._vtype, self._kind)
+        fid = next(_flight_ids)
+        _flights[fid] = flight
+        lease = c_void_p()
+        try:
+            st = _get_or_insert_with(self._ptr, key._ptr, _factory_callback, fid, byref(lease))
+        finally:
+            del _flights[fid]
+        if st == n.OK:
+            value = _values[_lease_value(lease)][1]
+            _lease_free(lease)
+            return value
+        if flight.error is not None:  # this thread ran the factory
+            raise flight.error
+        if st == n.FACTORY_FAILED:
+            cause = _failures.get(key)
+            raise self._err(f"building the {self.cache_type} for {key.label} failed in another thread"
+                            + (f" ({cause})" if cause is not None else ""), code="FACTORY_FAILED")
+        raise self._status_error(st)
+
+    # ------------------------------------------------------------ display
+    def __str__(self):
+        name = f"{self.eviction_policy}{self.cache_type.capitalize()}Cache"
+        keys = self.keys()
+        if not keys:
+            return f"{name}(empty)"
+        return name + ":\n" + "\n".join(f"   - Session.{self.cache_type}({k.label})" for k in keys)
+
+    __repr__ = __str__
+
+
+class ClientCache(_Cache):
+    """A bounded, thread-safe LRU or LFU cache of boto3 clients, used like a
+    dict: ``cache[ClientCacheKey("s3", region_name="us-west-2")] = client``.
+
+    ``eviction_policy`` is ``"LRU"`` (default) or ``"LFU"``; ``max_size``
+    (default 10) is at least 1. Inserting a present key raises
+    ClientCacheExistsError; a missing key raises ClientCacheNotFoundError.
+    """
+
+    _kind = n.KIND_CLIENT
+
+
+class ResourceCache(_Cache):
+    """Like ClientCache, for boto3 resources and ResourceCacheKey."""
+
+    _kind = n.KIND_RESOURCE
+
+
+class LRUClientCache(ClientCache):
+    _fixed_policy = "LRU"
+
+    def __init__(self, max_size=None):
+        super().__init__("LRU", max_size)
+
+
+class LFUClientCache(ClientCache):
+    _fixed_policy = "LFU"
+
+    def __init__(self, max_size=None):
+        super().__init__("LFU", max_size)
+
+
+class LRUResourceCache(ResourceCache):
+    _fixed_policy = "LRU"
+
+    def __init__(self, max_size=None):
+        super().__init__("LRU", max_size)
+
+
+class LFUResourceCache(ResourceCache):
+    _fixed_policy = "LFU"
+
+    def __init__(self, max_size=None):
+        super().__init__("LFU", max_size)

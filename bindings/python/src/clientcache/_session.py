@@ -1,0 +1,239 @@
+"""High-level API: a boto3 Session whose client() and resource() are cached,
+and module-level client() / resource()."""
+from __future__ import annotations
+
+import threading
+from threading import get_ident
+
+import boto3
+import boto3.session
+
+from . import _native as n
+from ._cache import ClientCache, ResourceCache, _MISSING
+from ._errors import FAMILY
+from ._keys import ClientCacheKey, ResourceCacheKey, _build
+from ._params import SECRETS, SESSION_NAMES, bind, dumps, merge, session_params
+
+__all__ = ["Session", "SessionCache", "SessionClientCache", "SessionResourceCache",
+           "client", "resource", "setup_default_session", "get_default_session"]
+
+_Boto3Session = boto3.session.Session
+_MEMO_SIZE = 256
+# Only calls made of these types are memoized: no int/float (1 == True), no
+# objects (a Config can be mutated), no secrets (see Session._memo_id).
+_MEMO_TYPES = frozenset((str, bool, type(None)))
+_SECRET_POSITIONS = 6  # service, region, api_version, use_ssl, verify, endpoint, then secrets
+
+
+class SessionClientCache:
+    """A session's client caches, one per eviction policy: ``.LRU``, ``.LFU``."""
+
+    def __init__(self):
+        self.LRU = ClientCache("LRU")
+        self.LFU = ClientCache("LFU")
+
+    def __getitem__(self, policy):
+        return getattr(self, policy)
+
+
+class SessionResourceCache:
+    """A session's resource caches, one per eviction policy: ``.LRU``, ``.LFU``."""
+
+    def __init__(self):
+        self.LRU = ResourceCache("LRU")
+        self.LFU = ResourceCache("LFU")
+
+    def __getitem__(self, policy):
+        return getattr(self, policy)
+
+
+class SessionCache:
+    """``session.cache["client"]["LRU"]`` and the like."""
+
+    def __init__(self):
+        self.client = SessionClientCache()
+        self.resource = SessionResourceCache()
+
+    def __getitem__(self, kind):
+        return getattr(self, kind)
+
+
+def _memo_id(args, kwargs):
+    """A memo id for a call, or None when the call must not be memoized."""
+    if len(args) > _SECRET_POSITIONS:
+        return None
+    for value in args:
+        if type(value) not in _MEMO_TYPES:
+            return None
+    if not kwargs:
+        return args
+    for name, value in kwargs.items():
+        if type(value) not in _MEMO_TYPES or (value is not None and name in SECRETS):
+            return None
+    return (args, tuple(kwargs.items()))
+
+
+class Session(_Boto3Session):
+    """A boto3 Session whose ``client()`` and ``resource()`` return cached
+    objects: the same arguments (merged over this session's own options)
+    give the same object, built once even when many threads ask at once.
+
+    Each session has its own caches (``session.cache["client"]["LRU"]``, ...).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        given = dict(zip(SESSION_NAMES, args))
+        given.update(kwargs)
+        self._defaults = session_params(given)
+        self._setup_caches()
+
+    def _setup_caches(self):
+        self.cache = SessionCache()
+        self._policies = {
+            n.KIND_CLIENT: {None: self.cache.client.LRU, "LRU": self.cache.client.LRU,
+                            "LFU": self.cache.client.LFU},
+            n.KIND_RESOURCE: {None: self.cache.resource.LRU, "LRU": self.cache.resource.LRU,
+                              "LFU": self.cache.resource.LFU},
+        }
+        # Memo of recent calls' keys: call arguments -> key. Building a key
+        # (JSON, the core's parse and SHA-256) costs microseconds; equal
+        # arguments always give an equal key, and the memo only holds calls
+        # of plain str/bool/None values without secrets. Bounded, per session.
+        self._memo = ({}, {})
+        self._memo_lock = threading.Lock()
+        self._resource_builders = set()
+
+    # ------------------------------------------------------------ keys
+    def _key(self, kind, args, kwargs):
+        service, params = bind(kind, args, kwargs)
+        params = merge(self._defaults, params)
+        cls = ResourceCacheKey if kind else ClientCacheKey
+        key = cls.__new__(cls)
+        key._init(_build(kind, service, dumps(params) if params else None), service)
+        return key
+
+    def client_key(self, *args, **kwargs):
+        """The ClientCacheKey that ``self.client(*args, **kwargs)`` uses."""
+        return self._key(n.KIND_CLIENT, args, kwargs)
+
+    def resource_key(self, *args, **kwargs):
+        """The ResourceCacheKey that ``self.resource(*args, **kwargs)`` uses."""
+        return self._key(n.KIND_RESOURCE, args, kwargs)
+
+    def _cached(self, kind, args, kwargs, eviction_policy, max_size, build):
+        cache = self._policies[kind].get(eviction_policy)
+        if cache is None:
+            raise FAMILY[kind][0](f"invalid eviction policy {eviction_policy!r}; valid: 'LRU', 'LFU'",
+                                  code="INVALID_ARGUMENT", param="eviction_policy")
+        mid = _memo_id(args, kwargs)
+        memo = self._memo[kind]
+        key = memo.get(mid) if mid is not None else None
+        if key is None:
+            key = self._key(kind, args, kwargs)
+            if mid is not None:
+                with self._memo_lock:
+                    if len(memo) >= _MEMO_SIZE:
+                        memo.pop(next(iter(memo)), None)
+                    memo[mid] = key
+        value = _MISSING
+        if key in cache:
+            value = cache._lookup(key, _get_fast)
+        if value is _MISSING:
+            value = cache.get_or_create(key, build)
+        if max_size is not None and max_size != cache.max_size:
+            cache.max_size = max_size
+        return value
+
+    # ------------------------------------------------------------ API
+    def client(self, *args, eviction_policy=None, max_size=None, **kwargs):
+        """The cached client for boto3's ``client(*args, **kwargs)``; built
+        on a miss. ``eviction_policy`` picks this session's LRU (default) or
+        LFU cache; ``max_size``, when given, resizes that cache."""
+        if self._resource_builders and get_ident() in self._resource_builders:
+            # boto3's resource() asking for its own client: not cached apart.
+            return _Boto3Session.client(self, *args, **kwargs)
+        return self._cached(n.KIND_CLIENT, args, kwargs, eviction_policy, max_size,
+                            lambda: _Boto3Session.client(self, *args, **kwargs))
+
+    def resource(self, *args, eviction_policy=None, max_size=None, **kwargs):
+        """The cached resource for boto3's ``resource(*args, **kwargs)``."""
+        return self._cached(n.KIND_RESOURCE, args, kwargs, eviction_policy, max_size,
+                            lambda: self._build_resource(args, kwargs))
+
+    def _build_resource(self, args, kwargs):
+        me = get_ident()
+        self._resource_builders.add(me)
+        try:
+            return _Boto3Session.resource(self, *args, **kwargs)
+        finally:
+            self._resource_builders.discard(me)
+
+
+_get_fast = n.fastlib.clientcache_cache_get
+
+
+class _DefaultSessionView(Session):
+    """A caching Session over a plain boto3 Session (one made by
+    ``boto3.setup_default_session``): it shares that session's botocore
+    session, and its key defaults are what was given to it explicitly."""
+
+    def __init__(self, plain):
+        _Boto3Session.__init__(self, botocore_session=plain._session)
+        core = plain._session
+        explicit = core.instance_variables()
+        given = {"region_name": explicit.get("region"), "profile_name": explicit.get("profile")}
+        creds = getattr(core, "_credentials", None)
+        if creds is not None and getattr(creds, "method", None) == "explicit":
+            given.update(aws_access_key_id=creds.access_key, aws_secret_access_key=creds.secret_key,
+                         aws_session_token=creds.token)
+        self._defaults = session_params(given)
+        self._setup_caches()
+
+
+_default_lock = threading.Lock()
+_own_default = [None]
+_views = [None]  # (plain boto3 session, its caching view)
+
+
+def setup_default_session(**kwargs):
+    """Makes a caching Session boto3's default session (``boto3.client``
+    then caches too) and returns it."""
+    boto3.DEFAULT_SESSION = Session(**kwargs)
+    return boto3.DEFAULT_SESSION
+
+
+def get_default_session():
+    """The Session behind module-level client() / resource(): boto3's default
+    session when it is a caching Session; a caching view of it when it is a
+    plain boto3 Session; else one of this module's own (boto3's default
+    session is left as it is)."""
+    current = boto3.DEFAULT_SESSION
+    if current is None:
+        own = _own_default[0]
+        if own is None:
+            with _default_lock:
+                own = _own_default[0]
+                if own is None:
+                    own = _own_default[0] = Session()
+        return own
+    if isinstance(current, Session):
+        return current
+    view = _views[0]
+    if view is None or view[0] is not current:
+        with _default_lock:
+            view = _views[0]
+            if view is None or view[0] is not current:
+                view = _views[0] = (current, _DefaultSessionView(current))
+    return view[1]
+
+
+def client(*args, eviction_policy=None, max_size=None, **kwargs):
+    """The cached client for ``boto3.client(*args, **kwargs)`` from the
+    default session (see get_default_session)."""
+    return get_default_session().client(*args, eviction_policy=eviction_policy, max_size=max_size, **kwargs)
+
+
+def resource(*args, eviction_policy=None, max_size=None, **kwargs):
+    """The cached resource for ``boto3.resource(*args, **kwargs)``."""
+    return get_default_session().resource(*args, eviction_policy=eviction_policy, max_size=max_size, **kwargs)
