@@ -5,8 +5,6 @@ package clientcache
 import "C"
 
 import (
-	"bytes"
-	"encoding/json"
 	"runtime"
 	"sync/atomic"
 	"unsafe"
@@ -30,19 +28,38 @@ func (k Kind) String() string {
 	return "invalid"
 }
 
-// Params are a key's parameters in the vocabulary of DESIGN §2:
+// Params are a key's parameters in the vocabulary of docs/identity.md:
 // region_name, api_version, use_ssl, verify, endpoint_url,
 // aws_access_key_id, aws_secret_access_key, aws_session_token, profile_name
 // and config (a free-form nested object).
 //
-// Values are encoded with encoding/json and handed to the core as JSON, so
-// any value encoding/json encodes is accepted: strings, bools, numbers,
-// nil, maps with string keys, slices, structs (with their json tags),
-// json.Number and json.RawMessage (passed through verbatim). A value that
-// encoding/json rejects (a channel, a function, a complex number, NaN, ±Inf)
-// is ErrInvalidArgument, and so is anything the core rejects (an unknown
-// top-level name, an integer beyond ±(2^53−1), a duplicate name inside a
-// json.RawMessage, ...).
+// NewClientKey encodes them with its own strict encoder, which carries every
+// value exactly or refuses it; it never substitutes. Accepted, at any depth:
+//
+//   - nil, bool, every int and uint kind, float32 and float64 (finite; a
+//     float32 is carried as its exact value, float64(f), so float32(0.1) is
+//     0.10000000149011612: use float64 for decimal constants);
+//   - strings (and string kinds) that are valid UTF-8;
+//   - maps with string keys (map[string]any, Params, ...), keys valid UTF-8;
+//     slices and arrays of accepted values; a nil map or slice is null;
+//   - json.Number (a JSON number literal, spelled as given);
+//   - a value whose type implements json.Marshaler (json.RawMessage among
+//     them), carried as the text it returns once checked to be one valid
+//     JSON value in valid UTF-8, or encoding.TextMarshaler, as a string;
+//   - structs, by their json tags (name, "-", omitempty, omitzero, string);
+//     an embedded struct without a json name is refused, not flattened.
+//
+// Refused with an error matching ErrInvalidArgument that names the value's
+// path in the core's format ("config.retries.mode", "config.order[2]"):
+// invalid UTF-8 in a string or member name, []byte (encoding/json would
+// write base64), NaN and ±Inf, pointers (pass the value), channels,
+// functions, complex numbers, maps with non-string keys. Identity rules —
+// the vocabulary, each parameter's type, the integer range ±(2^53−1),
+// nesting depth, duplicate member names — are the core's, for every
+// language alike, and its errors match ErrInvalidArgument too.
+//
+// Printing Params with fmt (any verb) shows the three secret parameters as
+// ***.
 type Params map[string]any
 
 // Key identifies a cached value: (kind, service name, parameters). Keys are
@@ -70,7 +87,8 @@ func NewResourceKey(service string, params Params) (*Key, error) {
 }
 
 // NewClientKeyJSON builds a client key from the raw JSON text of the
-// parameters, handed to the core verbatim (nil or empty = no params).
+// parameters, handed to the core byte for byte (nil or empty = no params):
+// the core checks that it is valid UTF-8 and valid JSON.
 func NewClientKeyJSON(service string, paramsJSON []byte) (*Key, error) {
 	return newKey("NewClientKeyJSON", Client, service, paramsJSON)
 }
@@ -81,15 +99,9 @@ func NewResourceKeyJSON(service string, paramsJSON []byte) (*Key, error) {
 }
 
 func newKeyFromParams(op string, kind Kind, service string, params Params) (*Key, error) {
-	var text []byte
-	if len(params) > 0 {
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(map[string]any(params)); err != nil {
-			return nil, goError(op, ErrInvalidArgument, "params cannot be encoded as JSON: "+err.Error(), err)
-		}
-		text = bytes.TrimRight(buf.Bytes(), "\n")
+	text, err := encodeParams(params)
+	if err != nil {
+		return nil, goError(op, ErrInvalidArgument, err.Error(), nil)
 	}
 	return newKey(op, kind, service, text)
 }
