@@ -124,3 +124,31 @@ func ExampleWithOnRelease() {
 	// released A
 	// released B
 }
+
+// Diff says why two keys are different clients, path by path; secrets show
+// only as "***".
+func ExampleKey_Diff() {
+	a, _ := clientcache.NewClientKey("s3", clientcache.Params{
+		"region_name":           "us-west-2",
+		"aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+	})
+	b, _ := clientcache.NewClientKey("s3", clientcache.Params{
+		"region_name":           "eu-west-1",
+		"endpoint_url":          "http://127.0.0.1:9000",
+		"aws_secret_access_key": "another-secret",
+	})
+	diffs, err := a.Diff(b)
+	if err != nil {
+		panic(err)
+	}
+	for _, d := range diffs {
+		fmt.Println(d)
+	}
+	same, _ := a.Diff(a)
+	fmt.Println(len(same))
+	// Output:
+	// aws_secret_access_key: "***" -> "***"
+	// endpoint_url: (absent) -> "http://127.0.0.1:9000"
+	// region_name: "us-west-2" -> "eu-west-1"
+	// 0
+}

@@ -98,6 +98,43 @@ cc_ret cc_key_text(const clientcache_key *k, int which) {
 	return r;
 }
 
+/* Declared weak so that the binding still links against a library built
+ * before clientcache_key_diff existed; the function is then NULL. The
+ * prototype is the contract of include/clientcache.h. */
+extern clientcache_status clientcache_key_diff(const clientcache_key *a, const clientcache_key *b,
+	char *buf, size_t cap, size_t *out_len) __attribute__((weak));
+
+cc_ret cc_key_diff(const clientcache_key *a, const clientcache_key *b) {
+	cc_ret r = {0};
+	if (clientcache_key_diff == NULL) {
+		r.status = CC_STATUS_NO_DIFF;
+		return r;
+	}
+	char buf[512];
+	size_t len = 0;
+	clientcache_status st = clientcache_key_diff(a, b, buf, sizeof buf, &len);
+	if (st == CLIENTCACHE_STATUS_OK) {
+		r.text = malloc(len + 1);
+		if (r.text == NULL) abort();
+		memcpy(r.text, buf, len);
+		r.text[len] = 0;
+		r.text_len = len;
+		return r;
+	}
+	if (st != CLIENTCACHE_STATUS_BUFFER_TOO_SMALL) return fail(st);
+	char *big = malloc(len + 1);
+	if (big == NULL) abort();
+	size_t len2 = 0;
+	st = clientcache_key_diff(a, b, big, len + 1, &len2);
+	if (st != CLIENTCACHE_STATUS_OK) {
+		free(big);
+		return fail(st);
+	}
+	r.text = big;
+	r.text_len = len2;
+	return r;
+}
+
 cc_ret cc_cache_new(uint32_t kind, uint32_t policy, size_t max_size) {
 	clientcache_cache *c = NULL;
 	clientcache_status st = clientcache_cache_new(kind, policy, max_size, release_trampoline, NULL, &c);

@@ -43,6 +43,10 @@ enum { CC_TEXT_LABEL = 0, CC_TEXT_CANONICAL = 1 };
 cc_ret cc_key_new(uint32_t kind, const char *svc, size_t svc_len, const char *json, size_t json_len);
 cc_fp cc_key_fingerprint(const clientcache_key *k);
 cc_ret cc_key_text(const clientcache_key *k, int which);
+/* clientcache_key_diff's JSON array, malloc'd in text. When the linked
+ * library predates clientcache_key_diff, status is CC_STATUS_NO_DIFF. */
+#define CC_STATUS_NO_DIFF 0xffffffffu
+cc_ret cc_key_diff(const clientcache_key *a, const clientcache_key *b);
 
 cc_ret cc_cache_new(uint32_t kind, uint32_t policy, size_t max_size);
 cc_ret cc_cache_copy(clientcache_cache *c);
