@@ -59,7 +59,7 @@ func WithMaxSize(n int) Option { return func(o *options) { o.maxSize = n } }
 // cache's lock; it may use the cache. V must be the cache's value type.
 func WithOnRelease[V any](f func(V)) Option { return func(o *options) { o.onRelease = f } }
 
-// Stats are the counters of a cache (DESIGN §3). Hits and misses are
+// Stats are the counters of a cache. Hits and misses are
 // counted by Get, Lookup and GetOrCreate only.
 type Stats struct {
 	Hits, Misses, Insertions, Evictions, Removals uint64
@@ -280,32 +280,36 @@ func (c *Cache[V]) lookup(op string, key *Key, which C.int, wantErr bool) (V, er
 }
 
 // Get returns the value of key and promotes it (LRU: most recent; LFU:
-// frequency + 1). A miss is ErrNotFound.
+// frequency + 1). A miss is ErrNotFound; a key of the other kind (a
+// resource key in a client cache, or the reverse) is ErrKindMismatch.
 func (c *Cache[V]) Get(key *Key) (V, error) {
 	return c.lookup("Get", key, C.CC_OP_GET, true)
 }
 
-// Lookup is Get without an error: ok is false on a miss (and on any error,
-// such as a closed cache or a key of the other kind).
+// Lookup is Get without an error: ok is false on a miss and on every
+// error Get would return — a key of the other kind (ErrKindMismatch for
+// Get), a nil or closed key, a closed cache. It counts a miss as Get does.
+// Use Get to tell these cases apart.
 func (c *Cache[V]) Lookup(key *Key) (v V, ok bool) {
 	v, err := c.lookup("Lookup", key, C.CC_OP_GET, false)
 	return v, err == nil
 }
 
 // Peek returns the value of key without promoting it and without counting
-// a hit or miss. A miss is ErrNotFound.
+// a hit or miss. A miss is ErrNotFound, a key of the other kind
+// ErrKindMismatch.
 func (c *Cache[V]) Peek(key *Key) (V, error) {
 	return c.lookup("Peek", key, C.CC_OP_PEEK, true)
 }
 
 // Remove takes key's entry out of the cache and returns its value. A miss
-// is ErrNotFound.
+// is ErrNotFound, a key of the other kind ErrKindMismatch.
 func (c *Cache[V]) Remove(key *Key) (V, error) {
 	return c.lookup("Remove", key, C.CC_OP_REMOVE, true)
 }
 
 // Contains reports whether key is present, without promoting it. It is
-// false for a closed cache or key.
+// false for a key of the other kind and for a closed cache or key.
 func (c *Cache[V]) Contains(key *Key) bool {
 	tok, ok := c.enter()
 	if !ok {

@@ -241,10 +241,26 @@ func TestKindMismatchAndBadOptions(t *testing.T) {
 	if err := c.Set(rk, ptr(1)); !errors.Is(err, clientcache.ErrKindMismatch) {
 		t.Fatalf("Set resource key in client cache: %v", err)
 	}
-	// The core treats a lookup of the other kind as a miss (it cannot be
-	// there), and refuses to create under it.
-	if _, err := c.Get(rk); !errors.Is(err, clientcache.ErrNotFound) {
-		t.Fatalf("Get: %v", err)
+	// A key of the other kind is an error for every lookup, never a
+	// plain miss; Contains and Lookup just say "no".
+	if _, err := c.Get(rk); !errors.Is(err, clientcache.ErrKindMismatch) || errors.Is(err, clientcache.ErrNotFound) {
+		t.Errorf("Get: %v", err)
+	}
+	if _, err := c.Peek(rk); !errors.Is(err, clientcache.ErrKindMismatch) || errors.Is(err, clientcache.ErrNotFound) {
+		t.Errorf("Peek: %v", err)
+	}
+	if _, err := c.Remove(rk); !errors.Is(err, clientcache.ErrKindMismatch) || errors.Is(err, clientcache.ErrNotFound) {
+		t.Errorf("Remove: %v", err)
+	}
+	if v, ok := c.Lookup(rk); ok || v != nil {
+		t.Errorf("Lookup: %v %v", v, ok)
+	}
+	if c.Contains(rk) {
+		t.Errorf("Contains: true")
+	}
+	var ce *clientcache.Error
+	if _, err := c.Get(rk); errors.As(err, &ce) && (ce.Status != clientcache.StatusKindMismatch || ce.Op != "Get") {
+		t.Errorf("Get error %#v", ce)
 	}
 	if _, err := c.GetOrCreate(rk, func() (*int, error) { return ptr(1), nil }); !errors.Is(err, clientcache.ErrKindMismatch) {
 		t.Fatalf("GetOrCreate: %v", err)
@@ -259,6 +275,9 @@ func TestKindMismatchAndBadOptions(t *testing.T) {
 	}
 	if err := rc.Set(regionKey(t, "x"), "x"); !errors.Is(err, clientcache.ErrKindMismatch) {
 		t.Fatalf("client key in resource cache: %v", err)
+	}
+	if _, err := rc.Get(regionKey(t, "x")); !errors.Is(err, clientcache.ErrKindMismatch) {
+		t.Errorf("Get of a client key in a resource cache: %v", err)
 	}
 	for name, opts := range map[string][]clientcache.Option{
 		"max size 0":        {clientcache.WithMaxSize(0)},

@@ -39,7 +39,7 @@ var (
 // Status is a clientcache_status code of the C ABI.
 type Status uint32
 
-// The clientcache_status codes (DESIGN §4).
+// The clientcache_status codes of include/clientcache.h.
 const (
 	StatusOK              Status = C.CLIENTCACHE_STATUS_OK
 	StatusNotFound        Status = C.CLIENTCACHE_STATUS_NOT_FOUND
@@ -128,3 +128,7 @@ func freeText(text *C.char) {
 		C.free(unsafe.Pointer(text))
 	}
 }
+
+// uint32ToC converts a Status for statusError (a test hook: test files
+// cannot use cgo).
+func uint32ToC(s Status) C.uint32_t { return C.uint32_t(s) }
