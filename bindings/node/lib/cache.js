@@ -15,7 +15,7 @@ function isThenable(value) {
 }
 
 /**
- * A bounded LRU / LFU cache over the Rust core (DESIGN §3). Use ClientCache
+ * A bounded LRU / LFU cache over the Rust core. Use ClientCache
  * or ResourceCache. Values are held by reference (never copied) and released
  * when evicted, deleted, cleared, or when the cache itself is collected.
  */
@@ -195,8 +195,22 @@ class Cache {
     return this.entries();
   }
 
-  [util.inspect.custom]() {
+  /**
+   * `ClientCache { size: 1, maxSize: 10, evictionPolicy: 'LRU' }`. No printed
+   * form (this, util.inspect, toJSON) shows keys or values: values such as
+   * SDK clients hold credentials.
+   */
+  toString() {
     return `${this.constructor.name} { size: ${this.size}, maxSize: ${this.maxSize}, evictionPolicy: '${this.#policy}' }`;
+  }
+
+  /** For JSON.stringify: the class, size, maxSize and policy. */
+  toJSON() {
+    return { type: this.constructor.name, size: this.size, maxSize: this.maxSize, evictionPolicy: this.#policy };
+  }
+
+  [util.inspect.custom]() {
+    return this.toString();
   }
 }
 

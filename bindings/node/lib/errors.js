@@ -4,6 +4,8 @@
 // Resource…. Every error carries a stable `code` (ERR_CLIENTCACHE_<STATUS>)
 // and `status` (the core's status name, e.g. 'INVALID_ARGUMENT').
 
+const util = require('node:util');
+
 const KIND_CLIENT = 0;
 const KIND_RESOURCE = 1;
 
@@ -21,6 +23,20 @@ class CacheError extends Error {
     this.status = status;
     /** Stable machine-readable code: 'ERR_CLIENTCACHE_' + status. */
     this.code = `ERR_CLIENTCACHE_${status}`;
+  }
+
+  /**
+   * For JSON.stringify: name, code, status and message. Messages name
+   * parameters and types, never values, and labels show secrets as ***.
+   */
+  toJSON() {
+    return { name: this.name, code: this.code, status: this.status, message: this.message };
+  }
+
+  // The stack (which starts with `name: message`) and code / status; nothing
+  // else hangs off the error, so nothing else is printed.
+  [util.inspect.custom]() {
+    return `${this.stack} { code: '${this.code}', status: '${this.status}' }`;
   }
 }
 

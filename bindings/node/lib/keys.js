@@ -2,7 +2,7 @@
 const util = require('node:util');
 const native = require('./native');
 const { KIND_CLIENT, KIND_RESOURCE, invalid } = require('./errors');
-const { paramsJson, typeName } = require('./params');
+const { paramsJson, checkJsonText, checkString, typeName } = require('./params');
 
 const kFromHandle = Symbol('clientcache.fromHandle');
 const KIND_NAMES = ['client', 'resource'];
@@ -10,13 +10,20 @@ const KIND_NAMES = ['client', 'resource'];
 let handleOf;
 
 function textArg(value, what, kind) {
-  if (typeof value === 'string' || value instanceof Uint8Array) return value;
+  if (typeof value === 'string') {
+    if (what === 'serviceName') checkString(value, 'serviceName', kind, 'the service name');
+    else checkJsonText(value, kind);
+    return value;
+  }
+  if (value instanceof Uint8Array) return value;
   throw invalid(kind, `${what} must be a string${what === 'serviceName' ? '' : ' or a Uint8Array'}, not a ${typeName(value)}`);
 }
 
 /**
  * An immutable cache key: (kind, service name, params), identified by its
- * canonical form (DESIGN §2). Use ClientCacheKey or ResourceCacheKey.
+ * canonical form (docs/identity.md). Use ClientCacheKey or ResourceCacheKey.
+ * Every printed form (toString, String(), util.inspect, toJSON) is the
+ * label or derived from it: secrets only ever appear as `***`.
  */
 class CacheKey {
   #h;
@@ -35,6 +42,7 @@ class CacheKey {
       throw invalid(kind, serviceName === undefined ? 'serviceName is required'
         : `serviceName must be a string, not a ${typeName(serviceName)}`);
     }
+    checkString(serviceName, 'serviceName', kind, 'the service name');
     this.#h = native.keyNew(kind, serviceName, paramsJson(params, kind));
   }
 
@@ -71,9 +79,38 @@ class CacheKey {
     return h === this.#h || native.keyEqual(this.#h, h);
   }
 
+  /**
+   * The differences from `other`, one entry per differing path, in the
+   * core's order: `kind`, `service_name`, then the params (`region_name`,
+   * `config.retries.mode`, `config.order[2]`, …). `left` is this key's value
+   * and `right` the other's (parsed JSON; `undefined` where the path is
+   * absent); secrets are the string `'***'`. Equal keys give `[]`.
+   * @param {CacheKey} other
+   * @returns {{ path: string, left: unknown, right: unknown }[]}
+   */
+  diff(other) {
+    const h = handleOf(other);
+    if (h === undefined) {
+      throw invalid(this.#kind, `diff() needs a ClientCacheKey or ResourceCacheKey, not a ${typeName(other)}`);
+    }
+    if (typeof native.keyDiff !== 'function') {
+      throw invalid(this.#kind, 'diff() needs a libclientcache with clientcache_key_diff (rebuild the addon)');
+    }
+    return JSON.parse(native.keyDiff(this.#h, h)).map((entry) => ({
+      path: entry.path,
+      left: entry.left,
+      right: entry.right,
+    }));
+  }
+
   /** The label. */
   toString() {
     return this.label;
+  }
+
+  /** For JSON.stringify: kind, fingerprint and label (secrets as `***`). */
+  toJSON() {
+    return { kind: this.kind, fingerprint: this.fingerprint, label: this.label };
   }
 
   [util.inspect.custom]() {
@@ -85,7 +122,7 @@ class CacheKey {
 class ClientCacheKey extends CacheKey {
   /**
    * @param {string} serviceName e.g. 's3', 'dynamodb', 'sso-oidc'
-   * @param {object} [params] names from the §2 vocabulary (region_name, config, …)
+   * @param {object} [params] names from the parameter vocabulary of docs/identity.md (region_name, config, …)
    */
   constructor(serviceName, params) {
     super(KIND_CLIENT, serviceName, params);

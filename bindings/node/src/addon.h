@@ -121,9 +121,11 @@ void cc_drain_orphans(cc_addon *addon);
 
 /* ---- helpers shared by keys.c and cache.c ---- */
 
-/* Reads a JS string (or the bytes of a Buffer / TypedArray, passed verbatim)
+/* Reads a JS string of any length (or the bytes of a Buffer / TypedArray,
+ * passed verbatim): its UTF-8 length is queried first, then it is copied
  * into `stack` when it fits, else into a malloc'ed buffer returned in *heap
- * (free it). Throws a TypeError naming `what` for any other type. */
+ * (free it, also on failure). Lone surrogates would become U+FFFD here:
+ * lib/params.js refuses them before any string reaches the addon. Throws a TypeError naming `what` for any other type. */
 bool cc_get_text(napi_env env, napi_value value, const char *what, char *stack, size_t cap,
                  const char **out, size_t *out_len, char **heap);
 

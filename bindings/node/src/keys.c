@@ -1,5 +1,6 @@
 /* Key handles: keyNew / keyFingerprint / keyLabel / keyCanonical / keyKind /
- * keyEqual. A handle is a napi_external pointing at a cc_key_handle that owns
+ * keyEqual / keyDiff (only when the header declares clientcache_key_diff:
+ * binding.gyp defines CC_HAVE_KEY_DIFF then). A handle is a napi_external pointing at a cc_key_handle that owns
  * one clientcache_key, freed by the external's finalizer. lib/keys.js puts
  * the public classes around it and keeps the handle in a private field.
  *
@@ -20,24 +21,25 @@ bool cc_get_text(napi_env env, napi_value value, const char *what, char *stack, 
   napi_valuetype type;
   if (napi_typeof(env, value, &type) != napi_ok) return false;
   if (type == napi_string) {
-    size_t len = 0;
-    if (napi_get_value_string_utf8(env, value, stack, cap, &len) != napi_ok) return false;
-    if (len + 1 < cap) { /* it fit (a result of cap-1 bytes may be truncated) */
-      *out = stack;
-      *out_len = len;
-      return true;
-    }
+    /* Length first, then copy: a copy into a fixed buffer stops before a
+     * multi-byte character that does not fit, so its length alone cannot
+     * tell a complete string from a truncated one. */
+    size_t len = 0, copied = 0;
     if (napi_get_value_string_utf8(env, value, NULL, 0, &len) != napi_ok) return false;
-    char *buf = malloc(len + 1);
-    if (buf == NULL) {
-      napi_throw_error(env, "ERR_CLIENTCACHE_INTERNAL", "out of memory");
+    char *buf = stack;
+    if (len >= cap) {
+      buf = malloc(len + 1);
+      if (buf == NULL) {
+        napi_throw_error(env, "ERR_CLIENTCACHE_INTERNAL", "out of memory");
+        return false;
+      }
+      *heap = buf;
+    }
+    if (napi_get_value_string_utf8(env, value, buf, len + 1, &copied) != napi_ok) return false;
+    if (copied != len) {
+      napi_throw_error(env, "ERR_CLIENTCACHE_INTERNAL", "a string changed length while it was copied");
       return false;
     }
-    if (napi_get_value_string_utf8(env, value, buf, len + 1, &len) != napi_ok) {
-      free(buf);
-      return false;
-    }
-    *heap = buf;
     *out = buf;
     *out_len = len;
     return true;
@@ -208,6 +210,40 @@ static napi_value key_equal(napi_env env, napi_callback_info info) {
   return result;
 }
 
+#ifdef CC_HAVE_KEY_DIFF
+/* keyDiff(a, b) -> JSON text of the core's diff: [{"path", "left"?, "right"?}, ...],
+ * secrets as "***". Same buffer convention as the label. */
+static napi_value key_diff(napi_env env, napi_callback_info info) {
+  CC_ARGS(env, info, 2);
+  clientcache_key *a, *b;
+  if (!cc_unwrap_key(env, addon, argv[0], &a) || !cc_unwrap_key(env, addon, argv[1], &b))
+    return NULL;
+  char stack[1024];
+  char *heap = NULL;
+  size_t len = 0;
+  const char *text = stack;
+  clientcache_status st = clientcache_key_diff(a, b, stack, sizeof stack, &len);
+  if (st == CLIENTCACHE_STATUS_BUFFER_TOO_SMALL) {
+    heap = malloc(len + 1);
+    if (heap == NULL) {
+      napi_throw_error(env, "ERR_CLIENTCACHE_INTERNAL", "out of memory");
+      return NULL;
+    }
+    st = clientcache_key_diff(a, b, heap, len + 1, &len);
+    text = heap;
+  }
+  napi_value result = NULL;
+  if (st != CLIENTCACHE_STATUS_OK) {
+    cc_throw_status(env, addon, st, clientcache_key_kind(a));
+  } else {
+    napi_status ns = napi_create_string_utf8(env, text, len, &result);
+    if (ns != napi_ok) result = cc_throw_napi(env, ns, "creating a string");
+  }
+  free(heap);
+  return result;
+}
+#endif
+
 napi_status cc_keys_init(napi_env env, cc_addon *addon, napi_value exports) {
   napi_property_descriptor props[] = {
       {"keyNew", NULL, key_new, NULL, NULL, NULL, napi_enumerable, addon},
@@ -216,6 +252,9 @@ napi_status cc_keys_init(napi_env env, cc_addon *addon, napi_value exports) {
       {"keyCanonical", NULL, key_canonical, NULL, NULL, NULL, napi_enumerable, addon},
       {"keyKind", NULL, key_kind, NULL, NULL, NULL, napi_enumerable, addon},
       {"keyEqual", NULL, key_equal, NULL, NULL, NULL, napi_enumerable, addon},
+#ifdef CC_HAVE_KEY_DIFF
+      {"keyDiff", NULL, key_diff, NULL, NULL, NULL, napi_enumerable, addon},
+#endif
   };
   return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

@@ -18,7 +18,7 @@ function throwsNaming(fn, fragment) {
   });
 }
 
-test('SDK option names map onto the §2 vocabulary', () => {
+test('SDK option names map onto the key vocabulary (docs/identity.md, "SDK options")', () => {
   assert.deepEqual(sdkConfigToParams({
     region: 'us-west-2',
     endpoint: 'http://127.0.0.1:9000',
@@ -27,7 +27,14 @@ test('SDK option names map onto the §2 vocabulary', () => {
     forcePathStyle: true,
     maxAttempts: 3,
     retryMode: 'standard',
-    requestChecksumCalculation: undefined,
+    requestHandler: { connectionTimeout: 1234, requestTimeout: 30000, keepAlive: true },
+    useFipsEndpoint: false,
+    useDualstackEndpoint: true,
+    userAgentAppId: 'billing/2',
+    customUserAgent: 'my-app/1.0',
+    tls: false,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    disableHostPrefix: undefined,
   }), {
     region_name: 'us-west-2',
     endpoint_url: 'http://127.0.0.1:9000',
@@ -35,33 +42,102 @@ test('SDK option names map onto the §2 vocabulary', () => {
     aws_access_key_id: 'AKID',
     aws_secret_access_key: SECRET,
     aws_session_token: 'tok',
-    config: { forcePathStyle: true, maxAttempts: 3, retryMode: 'standard' },
+    use_ssl: false,
+    config: {
+      s3: { addressing_style: 'path' },
+      retries: { total_max_attempts: 3, mode: 'standard' },
+      connect_timeout: 1.234,
+      read_timeout: 30,
+      requestHandler: { keepAlive: true },
+      use_fips_endpoint: false,
+      use_dualstack_endpoint: true,
+      user_agent_appid: 'billing/2',
+      user_agent_extra: 'my-app/1.0',
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    },
   });
   assert.deepEqual(sdkConfigToParams(), {});
-  // the SDK writes `$source` into credentials objects it resolved: not identity
-  assert.deepEqual(sdkConfigToParams({ credentials: { accessKeyId: 'a', secretAccessKey: 'b', $source: { CREDENTIALS_CODE: 'e' } } }),
-    { aws_access_key_id: 'a', aws_secret_access_key: 'b' });
-  assert.deepEqual(sdkConfigToParams({ region: null }), { region_name: null });
+  assert.deepEqual(sdkConfigToParams({ forcePathStyle: false }), {}, 'forcePathStyle: false adds nothing');
+  assert.deepEqual(sdkConfigToParams({ region: null, maxAttempts: null }), {}, 'null is "not given"');
+  assert.deepEqual(sdkConfigToParams({ customUserAgent: [['app', '1.0']] }), { config: { customUserAgent: [['app', '1.0']] } });
+  // credential metadata is not identity
+  assert.deepEqual(sdkConfigToParams({
+    credentials: {
+      accessKeyId: 'a', secretAccessKey: 'b', expiration: new Date(0), credentialScope: 'us-east-1',
+      accountId: '123456789012', $source: { CREDENTIALS_CODE: 'e' },
+    },
+  }), { aws_access_key_id: 'a', aws_secret_access_key: 'b' });
   const key = clientKey('s3', { region: 'us-west-2', credentials: { accessKeyId: 'AKID', secretAccessKey: SECRET } });
   assert.equal(key.label, 's3(aws_access_key_id=***, aws_secret_access_key=***, region_name="us-west-2")');
   assert.ok(key.equals(new ClientCacheKey('s3', { region_name: 'us-west-2', aws_access_key_id: 'AKID', aws_secret_access_key: SECRET })));
 });
 
-test('options that cannot be canonicalized are ClientCacheErrors naming the option', () => {
-  throwsNaming(() => clientKey('s3', { region: async () => 'us-east-1' }), 'region');
-  throwsNaming(() => clientKey('s3', { credentials: async () => ({ accessKeyId: 'a', secretAccessKey: SECRET }) }), 'credentials');
-  throwsNaming(() => clientKey('s3', { credentials: { accessKeyId: 'a', secretAccessKey: SECRET, expiration: new Date() } }), 'credentials.expiration');
+test('objects rather than data are identified by instance', () => {
+  const provider = async () => ({ accessKeyId: 'a', secretAccessKey: SECRET });
+  const marker = (params, ...path) => path.reduce((v, name) => v[name], params);
+  const p1 = sdkConfigToParams({ credentials: provider });
+  assert.match(marker(p1, 'config', 'credential_provider'), /^instance:\d+$/);
+  assert.deepEqual(sdkConfigToParams({ credentials: provider }), p1, 'the same object, the same number');
+  assert.notEqual(marker(sdkConfigToParams({ credentials: async () => ({}) }), 'config', 'credential_provider'),
+    marker(p1, 'config', 'credential_provider'), 'an equal-looking provider is another instance');
+  class NodeHttpHandler { handle() {} }
+  const handler = new NodeHttpHandler();
+  assert.match(marker(sdkConfigToParams({ requestHandler: handler }), 'config', 'requestHandler'), /^instance:\d+$/);
+  const agent = new (require('node:https').Agent)();
+  const withAgent = sdkConfigToParams({ requestHandler: { requestTimeout: 500, httpsAgent: agent } });
+  assert.equal(withAgent.config.read_timeout, 0.5);
+  assert.match(withAgent.config.requestHandler.httpsAgent, /^instance:\d+$/);
+  for (const [name, value] of [
+    ['logger', console],
+    ['logger', { debug() {}, info() {}, warn() {}, error() {} }],
+    ['retryStrategy', { acquireInitialRetryToken() {} }],
+    ['region', async () => 'us-east-1'],
+    ['maxAttempts', async () => 3],
+    ['endpoint', new URL('http://127.0.0.1:9000')],
+    ['endpoint', async () => ({ url: new URL('http://127.0.0.1') })],
+    ['useFipsEndpoint', async () => true],
+  ]) {
+    const params = sdkConfigToParams({ [name]: value });
+    assert.deepEqual(Object.keys(params), ['config'], name);
+    assert.match(params.config[name], /^instance:\d+$/, name);
+    assert.equal(sdkConfigToParams({ [name]: value }).config[name], params.config[name], `${name}: stable`);
+  }
+  // keys: same instance → same key; another instance → another key
+  assert.ok(clientKey('s3', { credentials: provider }).equals(clientKey('s3', { credentials: provider })));
+  assert.ok(!clientKey('s3', { credentials: provider }).equals(clientKey('s3', { credentials: async () => ({}) })));
+  assert.ok(!clientKey('s3', { requestHandler: handler }).equals(clientKey('s3', { requestHandler: new NodeHttpHandler() })));
+});
+
+test('what cannot be carried exactly is a ClientCacheError naming the option', () => {
+  throwsNaming(() => clientKey('s3', { region: 5 }), 'region');
+  throwsNaming(() => clientKey('s3', { region: '\ud800' }), 'region');
   throwsNaming(() => clientKey('s3', { credentials: { accessKeyId: 42 } }), 'credentials.accessKeyId');
-  throwsNaming(() => clientKey('s3', { requestHandler: new (class NodeHttpHandler {})() }), 'requestHandler');
-  throwsNaming(() => clientKey('s3', { logger: console }), 'logger');
-  throwsNaming(() => clientKey('s3', { retryStrategy: { acquireInitialRetryToken() {} } }), 'retryStrategy.acquireInitialRetryToken');
+  throwsNaming(() => clientKey('s3', { credentials: { accessKeyId: 'a', secretAccessKey: `${SECRET}\udc00` } }), 'credentials.secretAccessKey');
+  throwsNaming(() => clientKey('s3', { credentials: { accessKeyId: 'a', secretKey: SECRET } }), 'credentials.secretKey');
+  throwsNaming(() => clientKey('s3', { requestHandler: { connectionTimeout: '1000' } }), 'requestHandler.connectionTimeout');
+  throwsNaming(() => clientKey('s3', { requestHandler: { requestTimeout: NaN } }), 'requestHandler.requestTimeout');
+  throwsNaming(() => clientKey('s3', { requestHandler: { [Symbol('x')]: 1 } }), 'requestHandler');
   throwsNaming(() => clientKey('s3', { maxAttempts: NaN }), 'maxAttempts');
-  throwsNaming(() => clientKey('s3', { endpoint: new URL('http://127.0.0.1') }), 'endpoint');
+  throwsNaming(() => clientKey('s3', { maxAttempts: Infinity }), 'maxAttempts');
+  throwsNaming(() => clientKey('s3', { maxAttempts: '3' }), 'maxAttempts');
+  throwsNaming(() => clientKey('s3', { forcePathStyle: 'yes' }), 'forcePathStyle');
+  throwsNaming(() => clientKey('s3', { tls: 1 }), 'tls');
+  throwsNaming(() => clientKey('s3', { retryStrategy: Symbol('s') }), 'retryStrategy');
+  throwsNaming(() => clientKey('s3', { extra: { list: [1, NaN] } }), 'extra.list[1]');
+  throwsNaming(() => clientKey('s3', { extra: { '\udfff': 1 } }), 'member name');
+  throwsNaming(() => clientKey('s3', { [Symbol('region')]: 'us-east-1' }), 'Symbol(region)');
+  const hidden = { region: 'us-east-1' };
+  Object.defineProperty(hidden, 'profile', { value: 'dev', enumerable: false });
+  throwsNaming(() => clientKey('s3', hidden), 'profile');
+  // two options that would set the same key path
+  throwsNaming(() => clientKey('s3', { maxAttempts: 3, retries: { mode: 'x' } }), 'config.retries');
+  throwsNaming(() => clientKey('s3', { connect_timeout: 2, requestHandler: { connectionTimeout: 1000 } }), 'config.connect_timeout');
   throwsNaming(() => clientKey('s3', 'us-east-1'), 'plain object');
   throwsNaming(() => clientKey(undefined), 'serviceName');
   throwsNaming(() => clientKey('S3'), 'service_name');
-  throwsNaming(() => client('s3', { region: () => 'x' }), 'region');
-  throwsNaming(() => new Session({ credentials: () => ({}) }), 'credentials');
+  throwsNaming(() => clientKey('s3\ud800'), 'serviceName');
+  throwsNaming(() => client('s3', { region: 7 }), 'region');
+  throwsNaming(() => new Session({ credentials: { accessKeyId: 'a', secretAccessKey: NaN } }), 'credentials.secretAccessKey');
   throwsNaming(() => client('s3', {}, { evictionPolicy: 'FIFO' }), 'evictionPolicy');
   throwsNaming(() => client('s3', {}, 5), 'options');
   throwsNaming(() => client('s3', {}, { policy: 'LFU' }), 'policy');
