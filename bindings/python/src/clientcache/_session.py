@@ -2,6 +2,7 @@
 and module-level client() / resource()."""
 from __future__ import annotations
 
+import copy
 import threading
 from threading import get_ident
 
@@ -56,6 +57,37 @@ class SessionCache:
 
     def __getitem__(self, kind):
         return getattr(self, kind)
+
+
+def _plain_copy(value):
+    """Copies dicts and lists (recursively), shares everything else."""
+    if isinstance(value, dict):
+        return {k: _plain_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_copy(v) for v in value]
+    return value
+
+
+def _own_config(config):
+    """A Config the SDK may write into: botocore rewrites the retries dict it
+    is given in place (max_attempts -> total_max_attempts, mode added), which
+    would change the key of the caller's next call with the same objects."""
+    new = copy.copy(config)
+    for name, value in vars(config).items():
+        if isinstance(value, (dict, list)):
+            setattr(new, name, _plain_copy(value))
+    return new
+
+
+def _sdk_arguments(args, kwargs):
+    """args and kwargs for boto3, with any Config replaced by its own copy."""
+    from botocore.config import Config
+
+    if len(args) > 9 and isinstance(args[9], Config):
+        args = args[:9] + (_own_config(args[9]),) + args[10:]
+    if isinstance(kwargs.get("config"), Config):
+        kwargs = dict(kwargs, config=_own_config(kwargs["config"]))
+    return args, kwargs
 
 
 def _memo_id(args, kwargs):
@@ -154,14 +186,19 @@ class Session(_Boto3Session):
             # boto3's resource() asking for its own client: not cached apart.
             return _Boto3Session.client(self, *args, **kwargs)
         return self._cached(n.KIND_CLIENT, args, kwargs, eviction_policy, max_size,
-                            lambda: _Boto3Session.client(self, *args, **kwargs))
+                            lambda: self._build_client(args, kwargs))
 
     def resource(self, *args, eviction_policy=None, max_size=None, **kwargs):
         """The cached resource for boto3's ``resource(*args, **kwargs)``."""
         return self._cached(n.KIND_RESOURCE, args, kwargs, eviction_policy, max_size,
                             lambda: self._build_resource(args, kwargs))
 
+    def _build_client(self, args, kwargs):
+        args, kwargs = _sdk_arguments(args, kwargs)
+        return _Boto3Session.client(self, *args, **kwargs)
+
     def _build_resource(self, args, kwargs):
+        args, kwargs = _sdk_arguments(args, kwargs)
         me = get_ident()
         self._resource_builders.add(me)
         try:
