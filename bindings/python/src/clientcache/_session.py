@@ -212,11 +212,15 @@ _get_fast = n.fastlib.clientcache_cache_get
 
 class _DefaultSessionView(Session):
     """A caching Session over a plain boto3 Session (one made by
-    ``boto3.setup_default_session``): it shares that session's botocore
-    session, and its key defaults are what was given to it explicitly."""
+    ``boto3.setup_default_session``): clients and resources are built by
+    that session itself, and the key defaults are what was given to it
+    explicitly (region, profile, static credentials), read once."""
 
     def __init__(self, plain):
-        _Boto3Session.__init__(self, botocore_session=plain._session)
+        # Not boto3's Session.__init__: that would register boto3's event
+        # handlers a second time on the plain session's botocore session.
+        self._plain = plain
+        self._session = plain._session
         core = plain._session
         explicit = core.instance_variables()
         given = {"region_name": explicit.get("region"), "profile_name": explicit.get("profile")}
@@ -226,6 +230,19 @@ class _DefaultSessionView(Session):
                          aws_session_token=creds.token)
         self._defaults = session_params(given)
         self._setup_caches()
+
+    def __getattr__(self, name):  # anything else is the plain session's
+        if name.startswith("__") or name == "_plain":
+            raise AttributeError(name)
+        return getattr(self._plain, name)
+
+    def _build_client(self, args, kwargs):
+        args, kwargs = _sdk_arguments(args, kwargs)
+        return self._plain.client(*args, **kwargs)
+
+    def _build_resource(self, args, kwargs):
+        args, kwargs = _sdk_arguments(args, kwargs)
+        return self._plain.resource(*args, **kwargs)
 
 
 _default_lock = threading.Lock()
