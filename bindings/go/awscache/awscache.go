@@ -20,10 +20,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"reflect"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -33,21 +36,52 @@ import (
 
 // settings are the resolved options of one call. It is comparable and
 // serves as the memo key for the cache key (see Session.entry). It holds
-// secrets: it is never formatted or logged.
+// secrets: every fmt verb prints it redacted (format.go).
 type settings struct {
-	region, endpoint, profile                  string
-	accessKeyID, secretAccessKey, sessionToken string
-	hasCredentials                             bool
-	retryMode                                  aws.RetryMode
-	retryMaxAttempts                           int
-	hasRetries                                 bool
-	pathStyle                                  bool
-	policy                                     clientcache.Policy
-	err                                        string // first invalid option
+	region, endpoint, profile string
+	// Static credentials: the key holds the three secrets (digested by the
+	// core); the rest of creds (AccountID, Source, expiry) only configures
+	// the client.
+	creds          aws.Credentials
+	hasCredentials bool
+	// An object credential provider, and its instance number.
+	credProvider   aws.CredentialsProvider
+	credProviderID uint64
+	httpClient     aws.HTTPClient
+	httpClientID   uint64
+
+	retryMode                   aws.RetryMode
+	retryMaxAttempts            int
+	connectTimeout, readTimeout time.Duration
+	hasConnectTimeout           bool
+	hasReadTimeout              bool
+	fips, dualStack             triState
+	appID                       string
+	hasAppID                    bool
+	pathStyle                   bool
+	policy                      clientcache.Policy
+	err                         string // first invalid option
 }
 
-// Option configures one client (or, given to NewSession, every client of
-// the session).
+// triState is an optional bool: unset means "ask the environment".
+type triState uint8
+
+const (
+	unset triState = iota
+	isFalse
+	isTrue
+)
+
+func tri(b bool) triState {
+	if b {
+		return isTrue
+	}
+	return isFalse
+}
+
+// Option configures one client (or, given to NewSession through
+// WithDefaults, every client of the session; the call's options win,
+// option by option).
 type Option func(*settings)
 
 func (s *settings) fail(msg string) {
@@ -71,15 +105,149 @@ func WithEndpoint(url string) Option {
 // WithStaticCredentials uses fixed credentials (credentials.
 // NewStaticCredentialsProvider; key: aws_access_key_id,
 // aws_secret_access_key and, when not empty, aws_session_token). The key
-// holds only SHA-256 hashes of them, and labels show ***.
+// holds only SHA-256 digests of them, and labels and fmt show ***. It
+// replaces an earlier WithCredentialsProvider, and the reverse.
 func WithStaticCredentials(accessKeyID, secretAccessKey, sessionToken string) Option {
-	return func(s *settings) {
-		if accessKeyID == "" || secretAccessKey == "" {
-			s.fail("WithStaticCredentials needs an access key id and a secret access key")
-		}
-		s.accessKeyID, s.secretAccessKey, s.sessionToken = accessKeyID, secretAccessKey, sessionToken
-		s.hasCredentials = true
+	creds := credentials.NewStaticCredentialsProvider(accessKeyID, secretAccessKey, sessionToken).Value
+	return func(s *settings) { s.setStatic(creds) }
+}
+
+func (s *settings) setStatic(creds aws.Credentials) {
+	if creds.AccessKeyID == "" || creds.SecretAccessKey == "" {
+		s.fail("static credentials need an access key id and a secret access key")
 	}
+	s.creds, s.hasCredentials = creds, true
+	s.credProvider, s.credProviderID = nil, 0
+}
+
+// WithCredentialsProvider signs with p (config.WithCredentialsProvider).
+//
+// A credentials.StaticCredentialsProvider (or a pointer to one, copied
+// when the option is made) is data: it gives the key WithStaticCredentials
+// would give (its AccountID, Source and expiry configure the client but are
+// not identity). Any other provider is an object: it must be a pointer, and
+// the key records config.credential_provider = "instance:<n>", where n is
+// the number this process gave that object the first time an option saw it
+// (never reused for another object, even after it is garbage; see
+// docs/identity.md). Pass the same provider object on every call: a fresh
+// provider per call means a fresh client per call. A non-pointer value
+// (other than the static provider) is an ErrInvalidArgument error.
+func WithCredentialsProvider(p aws.CredentialsProvider) Option {
+	switch sp := p.(type) {
+	case credentials.StaticCredentialsProvider:
+		creds := sp.Value
+		return func(s *settings) { s.setStatic(creds) }
+	case *credentials.StaticCredentialsProvider:
+		if sp != nil {
+			creds := sp.Value
+			return func(s *settings) { s.setStatic(creds) }
+		}
+	}
+	id, msg := instanceOf(p, "WithCredentialsProvider")
+	return func(s *settings) {
+		if msg != "" {
+			s.fail(msg)
+			return
+		}
+		s.credProvider, s.credProviderID = p, id
+		s.creds, s.hasCredentials = aws.Credentials{}, false
+	}
+}
+
+// WithHTTPClient sends requests through c (config.WithHTTPClient), e.g. an
+// *http.Client or an *awshttp.BuildableClient. It is an object: c must be
+// a pointer, and the key records config.http_client = "instance:<n>" as
+// WithCredentialsProvider does. It cannot be combined with
+// WithConnectTimeout or WithReadTimeout, which configure the SDK's own HTTP
+// client (set the timeouts on c instead).
+func WithHTTPClient(c aws.HTTPClient) Option {
+	id, msg := instanceOf(c, "WithHTTPClient")
+	return func(s *settings) {
+		if msg != "" {
+			s.fail(msg)
+			return
+		}
+		s.httpClient, s.httpClientID = c, id
+	}
+}
+
+// WithRetryMaxAttempts sets the maximum number of attempts, the first one
+// included (n ≥ 1; config.WithRetryMaxAttempts, the meaning of
+// aws-sdk-go-v2's RetryMaxAttempts; key: config.retries.total_max_attempts).
+func WithRetryMaxAttempts(n int) Option {
+	return func(s *settings) {
+		if n < 1 {
+			s.fail(fmt.Sprintf("retry max attempts %d is not at least 1 (attempts include the first one)", n))
+		}
+		s.retryMaxAttempts = n
+	}
+}
+
+// WithRetryMode sets the retry mode, aws.RetryModeStandard or
+// aws.RetryModeAdaptive (config.WithRetryMode; key: config.retries.mode).
+func WithRetryMode(mode aws.RetryMode) Option {
+	return func(s *settings) {
+		if mode != aws.RetryModeStandard && mode != aws.RetryModeAdaptive {
+			s.fail(fmt.Sprintf("retry mode %q is not standard or adaptive", string(mode)))
+		}
+		s.retryMode = mode
+	}
+}
+
+// WithRetries is WithRetryMode(mode) and WithRetryMaxAttempts(maxAttempts):
+// maxAttempts counts every attempt, the first one included, as
+// aws-sdk-go-v2's RetryMaxAttempts does (keys: config.retries.mode and
+// config.retries.total_max_attempts).
+func WithRetries(mode aws.RetryMode, maxAttempts int) Option {
+	m, n := WithRetryMode(mode), WithRetryMaxAttempts(maxAttempts)
+	return func(s *settings) { m(s); n(s) }
+}
+
+// WithConnectTimeout bounds the time to establish a connection: the
+// net.Dialer timeout of the SDK's HTTP client (awshttp.BuildableClient;
+// 0 means no timeout). Key: config.connect_timeout, in seconds, as
+// float64(d.Nanoseconds())/1e9.
+func WithConnectTimeout(d time.Duration) Option {
+	return func(s *settings) {
+		if d < 0 {
+			s.fail(fmt.Sprintf("connect timeout %v is negative", d))
+		}
+		s.connectTimeout, s.hasConnectTimeout = d, true
+	}
+}
+
+// WithReadTimeout bounds how long the SDK's HTTP client waits for a
+// connection to deliver data, reset by every byte received
+// (awshttp.BuildableClient.WithReadTimeout; 0 disables it), the
+// counterpart of botocore's read_timeout. Key: config.read_timeout, in
+// seconds, as float64(d.Nanoseconds())/1e9.
+func WithReadTimeout(d time.Duration) Option {
+	return func(s *settings) {
+		if d < 0 {
+			s.fail(fmt.Sprintf("read timeout %v is negative", d))
+		}
+		s.readTimeout, s.hasReadTimeout = d, true
+	}
+}
+
+// WithFIPS selects (true) or refuses (false) FIPS endpoints
+// (config.WithUseFIPSEndpoint; key: config.use_fips_endpoint). Without it
+// the environment decides, so an explicit false is a different key.
+func WithFIPS(enabled bool) Option {
+	return func(s *settings) { s.fips = tri(enabled) }
+}
+
+// WithDualStack selects (true) or refuses (false) dual-stack endpoints
+// (config.WithUseDualStackEndpoint; key: config.use_dualstack_endpoint).
+// Without it the environment decides.
+func WithDualStack(enabled bool) Option {
+	return func(s *settings) { s.dualStack = tri(enabled) }
+}
+
+// WithAppID sets the application id sent in the User-Agent header
+// (config.WithAppID; key: config.user_agent_appid).
+func WithAppID(id string) Option {
+	return func(s *settings) { s.appID, s.hasAppID = id, true }
 }
 
 // WithProfile selects a shared config/credentials profile
@@ -87,24 +255,6 @@ func WithStaticCredentials(accessKeyID, secretAccessKey, sessionToken string) Op
 // not exist fails the build of the client.
 func WithProfile(name string) Option {
 	return func(s *settings) { s.profile = name }
-}
-
-// WithRetries sets the retry mode ("standard" or "adaptive") and the
-// maximum number of retries after the first attempt, with the meaning of
-// botocore's retries.max_attempts (key: config.retries.max_attempts and
-// config.retries.mode). The client is configured with
-// config.WithRetryMode(mode) and config.WithRetryMaxAttempts(maxAttempts+1),
-// since aws-sdk-go-v2 counts the first attempt too.
-func WithRetries(mode aws.RetryMode, maxAttempts int) Option {
-	return func(s *settings) {
-		if mode != aws.RetryModeStandard && mode != aws.RetryModeAdaptive {
-			s.fail(fmt.Sprintf("retry mode %q is not standard or adaptive", string(mode)))
-		}
-		if maxAttempts < 0 {
-			s.fail(fmt.Sprintf("retry max attempts %d is negative", maxAttempts))
-		}
-		s.retryMode, s.retryMaxAttempts, s.hasRetries = mode, maxAttempts, true
-	}
 }
 
 // WithPathStyle addresses buckets in the URL path rather than the host name
@@ -127,7 +277,24 @@ func WithPolicy(p clientcache.Policy) Option {
 	}
 }
 
-// params renders the key parameters of a resolved option set.
+// check reports the first invalid option or combination, once every
+// option (session defaults, then the call's) has been applied.
+func (s *settings) check() string {
+	if s.err != "" {
+		return s.err
+	}
+	if s.httpClient != nil && (s.hasConnectTimeout || s.hasReadTimeout) {
+		return "WithConnectTimeout and WithReadTimeout configure the SDK's HTTP client and cannot be combined with WithHTTPClient: set the timeouts on that client"
+	}
+	return ""
+}
+
+// seconds is a duration in seconds as the key holds it: the double nearest
+// to the exact number, from one correctly rounded division.
+func seconds(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e9 }
+
+// params renders the key parameters of a resolved option set (the mapping
+// of docs/identity.md, "SDK options").
 func (s *settings) params() clientcache.Params {
 	p := clientcache.Params{}
 	if s.region != "" {
@@ -140,15 +307,43 @@ func (s *settings) params() clientcache.Params {
 		p["profile_name"] = s.profile
 	}
 	if s.hasCredentials {
-		p["aws_access_key_id"] = s.accessKeyID
-		p["aws_secret_access_key"] = s.secretAccessKey
-		if s.sessionToken != "" {
-			p["aws_session_token"] = s.sessionToken
+		p["aws_access_key_id"] = s.creds.AccessKeyID
+		p["aws_secret_access_key"] = s.creds.SecretAccessKey
+		if s.creds.SessionToken != "" {
+			p["aws_session_token"] = s.creds.SessionToken
 		}
 	}
 	cfg := map[string]any{}
-	if s.hasRetries {
-		cfg["retries"] = map[string]any{"max_attempts": s.retryMaxAttempts, "mode": string(s.retryMode)}
+	retries := map[string]any{}
+	if s.retryMode != "" {
+		retries["mode"] = string(s.retryMode)
+	}
+	if s.retryMaxAttempts != 0 {
+		retries["total_max_attempts"] = s.retryMaxAttempts
+	}
+	if len(retries) > 0 {
+		cfg["retries"] = retries
+	}
+	if s.hasConnectTimeout {
+		cfg["connect_timeout"] = seconds(s.connectTimeout)
+	}
+	if s.hasReadTimeout {
+		cfg["read_timeout"] = seconds(s.readTimeout)
+	}
+	if s.fips != unset {
+		cfg["use_fips_endpoint"] = s.fips == isTrue
+	}
+	if s.dualStack != unset {
+		cfg["use_dualstack_endpoint"] = s.dualStack == isTrue
+	}
+	if s.hasAppID {
+		cfg["user_agent_appid"] = s.appID
+	}
+	if s.credProviderID != 0 {
+		cfg["credential_provider"] = instanceName(s.credProviderID)
+	}
+	if s.httpClientID != 0 {
+		cfg["http_client"] = instanceName(s.httpClientID)
 	}
 	if s.pathStyle {
 		cfg["s3"] = map[string]any{"addressing_style": "path"}
@@ -172,25 +367,60 @@ func (s *settings) loadOptions() []func(*config.LoadOptions) error {
 		o = append(o, config.WithSharedConfigProfile(s.profile))
 	}
 	if s.hasCredentials {
-		o = append(o, config.WithCredentialsProvider(
-			credentials.NewStaticCredentialsProvider(s.accessKeyID, s.secretAccessKey, s.sessionToken)))
+		o = append(o, config.WithCredentialsProvider(credentials.StaticCredentialsProvider{Value: s.creds}))
 	}
-	if s.hasRetries {
-		o = append(o, config.WithRetryMode(s.retryMode), config.WithRetryMaxAttempts(s.retryMaxAttempts+1))
+	if s.credProvider != nil {
+		o = append(o, config.WithCredentialsProvider(s.credProvider))
+	}
+	if s.retryMode != "" {
+		o = append(o, config.WithRetryMode(s.retryMode))
+	}
+	if s.retryMaxAttempts != 0 {
+		o = append(o, config.WithRetryMaxAttempts(s.retryMaxAttempts))
+	}
+	if s.httpClient != nil {
+		o = append(o, config.WithHTTPClient(s.httpClient))
+	} else if s.hasConnectTimeout || s.hasReadTimeout {
+		c := awshttp.NewBuildableClient()
+		if s.hasConnectTimeout {
+			ct := s.connectTimeout
+			c = c.WithDialerOptions(func(d *net.Dialer) { d.Timeout = ct })
+		}
+		if s.hasReadTimeout {
+			c = c.WithReadTimeout(s.readTimeout)
+		}
+		o = append(o, config.WithHTTPClient(c))
+	}
+	switch s.fips {
+	case isTrue:
+		o = append(o, config.WithUseFIPSEndpoint(aws.FIPSEndpointStateEnabled))
+	case isFalse:
+		o = append(o, config.WithUseFIPSEndpoint(aws.FIPSEndpointStateDisabled))
+	}
+	switch s.dualStack {
+	case isTrue:
+		o = append(o, config.WithUseDualStackEndpoint(aws.DualStackEndpointStateEnabled))
+	case isFalse:
+		o = append(o, config.WithUseDualStackEndpoint(aws.DualStackEndpointStateDisabled))
+	}
+	if s.hasAppID {
+		o = append(o, config.WithAppID(s.appID))
 	}
 	return o
 }
 
-// Key returns the cache key that Client uses for service and opts (with no
-// session defaults), e.g. to print its fingerprint and label.
+// Key returns the cache key that Client uses for service and opts with no
+// session defaults (Session.Key includes them), e.g. to print its
+// fingerprint and label.
 func Key(service string, opts ...Option) (*clientcache.Key, error) {
 	var s settings
 	for _, o := range opts {
 		o(&s)
 	}
-	if s.err != "" {
-		return nil, invalid("Key", s.err)
+	if msg := s.check(); msg != "" {
+		return nil, invalid("Key", msg)
 	}
+	s.policy = 0
 	return clientcache.NewClientKey(service, s.params())
 }
 
@@ -212,12 +442,22 @@ type memoKey struct {
 // Session holds two client caches, one LRU and one LFU, and default options
 // for every client it returns (like boto3-client-cache's Session). It is
 // safe for concurrent use.
+//
+// A Session prints (with any fmt verb) its default options with secrets as
+// ***; its state sits behind a pointer, so not even a copy printed with
+// %+v shows a secret.
 type Session struct {
+	st *sessionState
+}
+
+type sessionState struct {
 	defaults settings
+	maxSize  int
 	lru, lfu *clientcache.Cache[any]
 	// memo maps (service, settings) to their *clientcache.Key so a hit
-	// does not rebuild the key (JSON + SHA-256) on every call. The core
-	// still decides identity: equal settings always give equal keys.
+	// does not rebuild the key (encoding + SHA-256) on every call. The core
+	// still decides identity: equal settings always give equal keys. It
+	// holds the option values (providers included) until it restarts.
 	memoMu sync.RWMutex
 	memo   map[memoKey]*memoEntry
 }
@@ -243,7 +483,9 @@ func WithMaxSize(n int) SessionOption {
 }
 
 // WithDefaults sets options applied to every client of the session before
-// the call's own options (e.g. a profile or a region).
+// the call's own options (e.g. a profile or a region). The defaults are
+// part of every key the session builds; a call's option replaces the
+// default of the same option only.
 func WithDefaults(opts ...Option) SessionOption {
 	return func(c *sessionConfig) { c.defaults = append(c.defaults, opts...) }
 }
@@ -254,40 +496,40 @@ func NewSession(opts ...SessionOption) (*Session, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s := &Session{memo: map[memoKey]*memoEntry{}}
+	st := &sessionState{memo: map[memoKey]*memoEntry{}, maxSize: cfg.maxSize}
 	for _, o := range cfg.defaults {
-		o(&s.defaults)
+		o(&st.defaults)
 	}
-	if s.defaults.err != "" {
-		return nil, invalid("NewSession", s.defaults.err)
+	if st.defaults.err != "" {
+		return nil, invalid("NewSession", st.defaults.err)
 	}
 	var err error
-	if s.lru, err = clientcache.NewClientCache[any](clientcache.WithMaxSize(cfg.maxSize)); err != nil {
+	if st.lru, err = clientcache.NewClientCache[any](clientcache.WithMaxSize(cfg.maxSize)); err != nil {
 		return nil, err
 	}
-	if s.lfu, err = clientcache.NewClientCache[any](clientcache.WithMaxSize(cfg.maxSize), clientcache.WithPolicy(clientcache.LFU)); err != nil {
-		s.lru.Close()
+	if st.lfu, err = clientcache.NewClientCache[any](clientcache.WithMaxSize(cfg.maxSize), clientcache.WithPolicy(clientcache.LFU)); err != nil {
+		st.lru.Close()
 		return nil, err
 	}
-	return s, nil
+	return &Session{st: st}, nil
 }
 
 // Cache returns the session's cache for a policy, e.g. to read its Stats or
 // Keys, or to Remove a client.
 func (s *Session) Cache(p clientcache.Policy) *clientcache.Cache[any] {
 	if p == clientcache.LFU {
-		return s.lfu
+		return s.st.lfu
 	}
-	return s.lru
+	return s.st.lru
 }
 
 // Close closes both caches. Later calls fail with clientcache.ErrClosed.
 func (s *Session) Close() error {
-	return errors.Join(s.lru.Close(), s.lfu.Close())
+	return errors.Join(s.st.lru.Close(), s.st.lfu.Close())
 }
 
-// Key returns the cache key of a client of this session (defaults
-// included).
+// Key returns the cache key of a client of this session: the session's
+// defaults with opts applied over them, as Client computes it.
 func (s *Session) Key(service string, opts ...Option) (*clientcache.Key, error) {
 	e, _, err := s.entry("Key", service, opts)
 	if err != nil {
@@ -299,19 +541,20 @@ func (s *Session) Key(service string, opts ...Option) (*clientcache.Key, error) 
 // entry resolves the options of a call (session defaults first) and
 // returns the memoized key for them, and the policy they select.
 func (s *Session) entry(op, service string, opts []Option) (*memoEntry, clientcache.Policy, error) {
+	st := s.st
 	// Built in place: settings is large, and this is the hot path of a hit.
-	mk := memoKey{service: service, s: s.defaults}
+	mk := memoKey{service: service, s: st.defaults}
 	for _, o := range opts {
 		o(&mk.s)
 	}
-	if mk.s.err != "" {
-		return nil, 0, invalid(op, mk.s.err)
+	if msg := mk.s.check(); msg != "" {
+		return nil, 0, invalid(op, msg)
 	}
 	policy := mk.s.policy
 	mk.s.policy = 0 // not part of the key
-	s.memoMu.RLock()
-	e, ok := s.memo[mk]
-	s.memoMu.RUnlock()
+	st.memoMu.RLock()
+	e, ok := st.memo[mk]
+	st.memoMu.RUnlock()
 	if ok {
 		return e, policy, nil
 	}
@@ -319,16 +562,16 @@ func (s *Session) entry(op, service string, opts []Option) (*memoEntry, clientca
 	if err != nil {
 		return nil, 0, err
 	}
-	s.memoMu.Lock()
-	defer s.memoMu.Unlock()
-	if old, ok := s.memo[mk]; ok {
+	st.memoMu.Lock()
+	defer st.memoMu.Unlock()
+	if old, ok := st.memo[mk]; ok {
 		return old, policy, nil
 	}
-	if len(s.memo) >= maxMemo {
-		clear(s.memo)
+	if len(st.memo) >= maxMemo {
+		clear(st.memo)
 	}
 	e = &memoEntry{key: k, st: mk.s}
-	s.memo[mk] = e
+	st.memo[mk] = e
 	return e, policy, nil
 }
 

@@ -1,0 +1,47 @@
+package awscache
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Every type of this package that holds options prints them redacted with
+// every fmt verb: the secret parameters as ***, objects as "instance:<n>".
+
+// String is the options as key parameters, e.g.
+// `awscache.settings{map[aws_secret_access_key:*** region_name:us-west-2]}`.
+func (s settings) String() string {
+	return "awscache.settings{" + s.params().String() + "}"
+}
+
+// GoString is %#v: the same redacted text.
+func (s settings) GoString() string { return s.String() }
+
+// Format prints the redacted String with any verb and flags.
+func (s settings) Format(f fmt.State, verb rune) { formatRedacted(f, verb, s.String()) }
+
+// String shows the session's default options (secrets as ***) and the
+// capacity of its caches, e.g. `awscache.Session{defaults:
+// map[region_name:us-west-2], max size 10}`.
+func (s Session) String() string {
+	if s.st == nil {
+		return "awscache.Session{}"
+	}
+	return "awscache.Session{defaults: " + s.st.defaults.params().String() +
+		", max size " + strconv.Itoa(s.st.maxSize) + "}"
+}
+
+// GoString is %#v: the same redacted text.
+func (s Session) GoString() string { return s.String() }
+
+// Format prints the redacted String with any verb and flags (%v, %+v,
+// %#v, %s, %q, %x, ...).
+func (s Session) Format(f fmt.State, verb rune) { formatRedacted(f, verb, s.String()) }
+
+func formatRedacted(f fmt.State, verb rune, text string) {
+	if verb == 'v' && f.Flag('#') {
+		fmt.Fprint(f, text)
+		return
+	}
+	fmt.Fprintf(f, fmt.FormatString(f, verb), text)
+}
