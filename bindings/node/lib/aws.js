@@ -29,6 +29,7 @@ const CREDENTIAL_METADATA = new Set(['expiration', 'credentialScope', 'accountId
 // never reused for another one (the counter only grows; entries die with
 // their objects). Module-level: every session agrees on an object's number.
 const instanceIds = new WeakMap();
+const INSTANCE_MARKER = /^instance:[0-9]+$/;
 let lastInstanceId = 0;
 
 /** `"instance:<n>"` for an object or function (docs/identity.md, "Objects are identified by instance"). */
@@ -73,6 +74,11 @@ function optionValue(value, where) {
     return instanceMarker(value);
   }
   if (typeof value === 'symbol') throw refuse(KIND_CLIENT, where, 'a symbol has no JSON form');
+  if (typeof value === 'string' && INSTANCE_MARKER.test(value)) {
+    // As data it would give the key of the object with that number.
+    throw refuse(KIND_CLIENT, where, 'strings of the form "instance:<n>" are how objects are recorded in keys; ' +
+      'as data this one would stand for another object');
+  }
   try {
     return new Data(toJson(value, where, KIND_CLIENT, stopAtBehavior), value);
   } catch (err) {

@@ -172,12 +172,8 @@ test('bad inputs are typed errors', () => {
     throwsTyped(() => cache.set(k, fakeClient(1)), ClientCacheError, INVALID, 'ClientCacheKey');
   }
   throwsTyped(() => cache.set(rkey(1), fakeClient(1)), ClientCacheError, 'KIND_MISMATCH');
-  // The core's rule: a key of the other kind cannot be stored (KIND_MISMATCH)
-  // and so is simply never found by a lookup.
-  assert.equal(cache.get(rkey(1)), undefined);
-  assert.equal(cache.has(rkey(1)), false);
-  throwsTyped(() => cache.getOrThrow(rkey(1)), ClientCacheNotFoundError, 'NOT_FOUND');
   throwsTyped(() => cache.getOrCreate(rkey(1), () => fakeClient(1)), ClientCacheError, 'KIND_MISMATCH');
+  assert.equal(cache.has(rkey(1)), false, 'has() answers the question: no');
   assert.equal(cache.size, 0);
 
   const resources = new ResourceCache({ maxSize: 2 });
@@ -186,6 +182,24 @@ test('bad inputs are typed errors', () => {
   }
   throwsTyped(() => resources.set(key(1), {}), ResourceCacheError, 'KIND_MISMATCH');
   throwsTyped(() => resources.get('x'), ResourceCacheError, INVALID, 'ResourceCacheKey');
+});
+
+test('a key of the other kind is KIND_MISMATCH for get, getOrThrow, peek and delete', () => {
+  // The core's rule: a lookup with a key of the other kind is a mistake, not
+  // a miss (it could never be found). has() stays a plain false.
+  const cache = new ClientCache();
+  cache.set(key(1), fakeClient(1));
+  const resources = new ResourceCache();
+  resources.set(rkey(1), {});
+  for (const [c, wrong, family] of [[cache, rkey(1), ClientCacheError], [resources, key(1), ResourceCacheError]]) {
+    for (const op of ['get', 'getOrThrow', 'peek', 'delete']) {
+      throwsTyped(() => c[op](wrong), family, 'KIND_MISMATCH');
+      assert.throws(() => c[op](wrong), (err) => err.code === 'ERR_CLIENTCACHE_KIND_MISMATCH' &&
+        !(err instanceof ClientCacheNotFoundError) && !(err instanceof ResourceCacheNotFoundError), op);
+    }
+    assert.equal(c.has(wrong), false);
+    assert.equal(c.size, 1, 'nothing was removed');
+  }
 });
 
 test('ResourceCache: same semantics, Resource… errors', () => {
