@@ -159,7 +159,10 @@ func WithCredentialsProvider(p aws.CredentialsProvider) Option {
 // a pointer, and the key records config.http_client = "instance:<n>" as
 // WithCredentialsProvider does. It cannot be combined with
 // WithConnectTimeout or WithReadTimeout, which configure the SDK's own HTTP
-// client (set the timeouts on c instead).
+// client (set the timeouts on c instead). When a CA bundle is configured
+// (AWS_CA_BUNDLE, a profile's ca_bundle) the SDK must add it to c's
+// transport and refuses a client it cannot configure (an *http.Client):
+// pass an *awshttp.BuildableClient then.
 func WithHTTPClient(c aws.HTTPClient) Option {
 	id, msg := instanceOf(c, "WithHTTPClient")
 	return func(s *settings) {

@@ -23,7 +23,7 @@ import (
 const (
 	demoAccessKey = "AKIAIOSFODNN7EXAMPLE"
 	demoSecret    = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-	demoJSON      = `{"region_name":"us-west-2","config":{"retries":{"max_attempts":3,"mode":"standard"}},"aws_access_key_id":"AKIAIOSFODNN7EXAMPLE","aws_secret_access_key":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}`
+	demoJSON      = `{"region_name":"us-west-2","config":{"retries":{"total_max_attempts":3,"mode":"standard"}},"aws_access_key_id":"AKIAIOSFODNN7EXAMPLE","aws_secret_access_key":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}`
 )
 
 // isolate keeps the machine's own AWS files and instance metadata out of
@@ -95,8 +95,8 @@ func TestOptionsConfigureTheClient(t *testing.T) {
 	if o.Region != "ap-south-1" || aws.ToString(o.BaseEndpoint) != "http://127.0.0.1:1" || !o.UsePathStyle {
 		t.Errorf("region %q endpoint %q path style %v", o.Region, aws.ToString(o.BaseEndpoint), o.UsePathStyle)
 	}
-	if o.RetryMode != aws.RetryModeAdaptive || o.RetryMaxAttempts != 5 {
-		t.Errorf("retry mode %q max attempts %d (want adaptive, 1 + 4 retries)", o.RetryMode, o.RetryMaxAttempts)
+	if o.RetryMode != aws.RetryModeAdaptive || o.RetryMaxAttempts != 4 {
+		t.Errorf("retry mode %q max attempts %d (want adaptive, 4 attempts in all)", o.RetryMode, o.RetryMaxAttempts)
 	}
 	creds, err := o.Credentials.Retrieve(ctx)
 	if err != nil || creds.AccessKeyID != "AKIDTEST" || creds.SecretAccessKey != "secret-test" || creds.SessionToken != "token-test" {
@@ -107,7 +107,7 @@ func TestOptionsConfigureTheClient(t *testing.T) {
 		awscache.WithStaticCredentials("AKIDTEST", "secret-test", "token-test"),
 		awscache.WithRetries(aws.RetryModeAdaptive, 4),
 		awscache.WithPathStyle())
-	want := `s3(aws_access_key_id=***, aws_secret_access_key=***, aws_session_token=***, config={"retries":{"max_attempts":4,"mode":"adaptive"},"s3":{"addressing_style":"path"}}, endpoint_url="http://127.0.0.1:1", region_name="ap-south-1")`
+	want := `s3(aws_access_key_id=***, aws_secret_access_key=***, aws_session_token=***, config={"retries":{"mode":"adaptive","total_max_attempts":4},"s3":{"addressing_style":"path"}}, endpoint_url="http://127.0.0.1:1", region_name="ap-south-1")`
 	if key.Label() != want {
 		t.Errorf("label %s\nwant  %s", key.Label(), want)
 	}
@@ -197,6 +197,10 @@ func TestGenericAndBadOptions(t *testing.T) {
 	bad := map[string][]awscache.Option{
 		"legacy retry mode": {awscache.WithRetries("legacy", 3)},
 		"negative retries":  {awscache.WithRetries(aws.RetryModeStandard, -1)},
+		"zero attempts":     {awscache.WithRetryMaxAttempts(0)},
+		"bad retry mode":    {awscache.WithRetryMode("legacy")},
+		"negative timeout":  {awscache.WithConnectTimeout(-time.Second)},
+		"negative read":     {awscache.WithReadTimeout(-1)},
 		"empty credentials": {awscache.WithStaticCredentials("", "", "")},
 		"unknown policy":    {awscache.WithPolicy(clientcache.Policy(9))},
 	}

@@ -20,7 +20,7 @@ func ExampleS3() {
 	ctx := context.Background()
 	opts := []awscache.Option{
 		awscache.WithRegion("us-west-2"),
-		awscache.WithRetries(aws.RetryModeStandard, 3),
+		awscache.WithRetries(aws.RetryModeStandard, 3), // 3 attempts in all
 		awscache.WithStaticCredentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""),
 	}
 	first, err := awscache.S3(ctx, sess, opts...)
@@ -32,7 +32,9 @@ func ExampleS3() {
 
 	key, _ := sess.Key("s3", opts...)
 	fmt.Println(key.Fingerprint())
+	fmt.Println(key.Label())
 	// Output:
-	// true us-west-2 4
-	// 93150262fafa44c049ea601ff3aa03df
+	// true us-west-2 3
+	// 850027e0fa84fd8357fd30dbe8c21898
+	// s3(aws_access_key_id=***, aws_secret_access_key=***, config={"retries":{"mode":"standard","total_max_attempts":3}}, region_name="us-west-2")
 }

@@ -92,15 +92,27 @@ func run() error {
 		"aws_secret_access_key": secretKey,
 	})
 	check(err)
-	viaOptions, err := awscache.Key("s3", awscache.WithRegion("us-west-2"),
-		awscache.WithRetries(aws.RetryModeStandard, 3),
-		awscache.WithStaticCredentials(accessKey, secretKey, ""))
-	check(err)
 	fmt.Println("Key: s3, us-west-2, standard retries (3), static credentials")
 	fmt.Printf("  fingerprint: %s\n", key.Fingerprint())
 	fmt.Printf("  label:       %s\n", key.Label())
-	fmt.Printf("  same key from awscache options: %v\n\n", viaOptions.Equal(key))
-	if !viaOptions.Equal(key) {
+	// The awscache options follow docs/identity.md: attempts are total
+	// attempts (config.retries.total_max_attempts), the first included.
+	viaOptions, err := awscache.Key("s3", awscache.WithRegion("us-west-2"),
+		awscache.WithRetries(aws.RetryModeStandard, 4),
+		awscache.WithStaticCredentials(accessKey, secretKey, ""))
+	check(err)
+	total, err := clientcache.NewClientKey("s3", clientcache.Params{
+		"region_name": "us-west-2",
+		"config": map[string]any{
+			"retries": map[string]any{"total_max_attempts": 4, "mode": "standard"},
+		},
+		"aws_access_key_id":     accessKey,
+		"aws_secret_access_key": secretKey,
+	})
+	check(err)
+	fmt.Printf("  awscache options (4 attempts in all): %s, same key as total_max_attempts 4: %v\n\n",
+		viaOptions.Fingerprint(), viaOptions.Equal(total))
+	if !viaOptions.Equal(total) {
 		return errors.New("awscache options gave another key")
 	}
 
@@ -237,7 +249,7 @@ func measure(ctx context.Context) error {
 	defer sess.Close()
 	opts := func() []awscache.Option {
 		return []awscache.Option{awscache.WithRegion("us-west-2"),
-			awscache.WithRetries(aws.RetryModeStandard, 3),
+			awscache.WithRetries(aws.RetryModeStandard, 4),
 			awscache.WithStaticCredentials(accessKey, secretKey, "")}
 	}
 	first, err := awscache.S3(ctx, sess, opts()...)

@@ -24,7 +24,7 @@ const entries = 10
 func DemoOptions() []awscache.Option {
 	return []awscache.Option{
 		awscache.WithRegion("us-west-2"),
-		awscache.WithRetries(aws.RetryModeStandard, 3),
+		awscache.WithRetries(aws.RetryModeStandard, 4),
 		awscache.WithStaticCredentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""),
 	}
 }
