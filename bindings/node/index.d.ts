@@ -1,8 +1,17 @@
 // Type definitions for clientcache (Node binding of libclientcache).
 //
-// Identity (DESIGN §2): a key is (kind, service name, params); two keys are
-// equal when their canonical forms (RFC 8785 JSON, secrets replaced by their
-// SHA-256) are equal, and their fingerprints agree across Rust, C, Go and Node.
+// Identity (docs/identity.md): a key is (kind, service name, params); two keys
+// are equal when their canonical forms (RFC 8785 JSON, secrets replaced by
+// their SHA-256) are equal, and their fingerprints agree across Rust, C, Go,
+// Python and Node.
+//
+// Strict input: nothing is rewritten on its way to the core. A string (value
+// or member name) with a lone surrogate, a Symbol-keyed or non-enumerable
+// member, a function, a symbol, NaN / ±Infinity, a class instance, a cycle or
+// an undefined array item is refused with an INVALID_ARGUMENT error naming
+// the path in the core's format (`config.retries.mode`, `config.order[2]`).
+// A BigInt is written as its exact integer (the core refuses it beyond
+// ±(2^53−1)).
 
 /** Kind of a key or cache. */
 export type Kind = 'client' | 'resource';
@@ -10,12 +19,12 @@ export type Kind = 'client' | 'resource';
 /** Eviction policy: least recently used, or least frequently used (ties: least recently used). */
 export type EvictionPolicy = 'LRU' | 'LFU';
 
-/** A JSON value that can be canonicalized. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [name: string]: JsonValue | undefined };
+/** A JSON value that can be canonicalized (strings must be valid Unicode). */
+export type JsonValue = null | boolean | number | bigint | string | JsonValue[] | { [name: string]: JsonValue | undefined };
 
 /**
- * Key params: names from the DESIGN §2 vocabulary (boto3's Session.client
- * signature plus the profile). Unknown top-level names are refused, naming
+ * Key params: names from the parameter vocabulary of docs/identity.md
+ * (boto3's Session.client signature plus the profile). Unknown top-level names are refused, naming
  * the parameter. A top-level `null` (or `undefined`) is the same as absent.
  * Secrets (`aws_access_key_id`, `aws_secret_access_key`, `aws_session_token`)
  * are hashed at construction and never appear in any label or message.
@@ -35,9 +44,25 @@ export interface KeyParams {
   config?: { [name: string]: JsonValue | undefined } | null;
 }
 
+/** One path where two keys differ, from {@link CacheKey.diff}. */
+export interface KeyDifference {
+  /**
+   * `'kind'`, `'service_name'`, a parameter name (`'region_name'`), or a path
+   * into a nested value in the core's format (`'config.retries.mode'`,
+   * `'config.order[2]'`).
+   */
+  path: string;
+  /** This key's value at `path` (parsed JSON), `undefined` where it has none; secrets are `'***'`. */
+  left: JsonValue | undefined;
+  /** The other key's value at `path`, `undefined` where it has none; secrets are `'***'`. */
+  right: JsonValue | undefined;
+}
+
 /**
  * An immutable cache key. Construct a {@link ClientCacheKey} or
  * {@link ResourceCacheKey}; this base class exists for `instanceof`.
+ * Every printed form (`String(key)`, `util.inspect`, `toJSON`) shows the
+ * label, where secrets are `***`.
  */
 export abstract class CacheKey {
   protected constructor();
@@ -51,8 +76,23 @@ export abstract class CacheKey {
   readonly kind: Kind;
   /** True when `other` is a key with the same canonical form (kind included). */
   equals(other: unknown): boolean;
+  /**
+   * Where this key and `other` differ, computed by the core: one entry per
+   * differing path — `kind`, then `service_name`, then the params, down to
+   * the nested member or array item — with this key's value as `left` and
+   * the other's as `right`. Equal keys give `[]`. Secrets are `'***'`, so
+   * the result is safe to log ("why did these two calls not share a client?").
+   * @example
+   * new ClientCacheKey('s3', { region_name: 'us-west-2' })
+   *   .diff(new ClientCacheKey('s3', { region_name: 'eu-west-1' }));
+   * // [{ path: 'region_name', left: 'us-west-2', right: 'eu-west-1' }]
+   * @throws {CacheError} ERR_CLIENTCACHE_INVALID_ARGUMENT when `other` is not a key.
+   */
+  diff(other: CacheKey): KeyDifference[];
   /** The label. `util.inspect(key)` shows the label too. */
   toString(): string;
+  /** For `JSON.stringify`: `{ kind, fingerprint, label }` (secrets as `***`). */
+  toJSON(): { kind: Kind; fingerprint: string; label: string };
 }
 
 /**
@@ -67,13 +107,15 @@ export abstract class CacheKey {
 export class ClientCacheKey extends CacheKey {
   /**
    * @param serviceName 1–64 characters of `[a-z0-9-]`, starting with a letter (`s3`, `sso-oidc`).
-   * @param params §2 params; omitted, `{}` and all-null params are the same key.
+   * @param params key params; omitted, `{}` and all-null params are the same key.
    */
   constructor(serviceName: string, params?: KeyParams | null);
   /**
    * A key from raw params JSON text (or UTF-8 bytes), handed to the core
    * verbatim: duplicate member names, `5.0`, out-of-range integers… are judged
    * by the core exactly as in every other language. `null` = no params.
+   * Text with a lone surrogate is refused (naming the path when the text
+   * parses), never turned into U+FFFD; bytes are the core's to validate.
    */
   static fromJSON(serviceName: string, paramsJson: string | Uint8Array | null): ClientCacheKey;
 }
@@ -93,7 +135,7 @@ export interface CacheOptions {
   maxSize?: number;
 }
 
-/** Counters of a cache (DESIGN §3). */
+/** Counters of a cache. */
 export interface CacheStats {
   /** Lookups by get / getOrThrow / getOrCreate that found the key. */
   hits: number;
@@ -127,20 +169,29 @@ export abstract class Cache<K extends CacheKey, V extends object> implements Ite
    *   ERR_CLIENTCACHE_INVALID_ARGUMENT for a value this cache does not hold.
    */
   set(key: K, value: V): this;
-  /** The value for `key`, promoting it (LRU: most recent; LFU: frequency + 1), or `undefined`. */
+  /**
+   * The value for `key`, promoting it (LRU: most recent; LFU: frequency + 1), or `undefined`.
+   * @throws {ClientCacheError | ResourceCacheError} ERR_CLIENTCACHE_KIND_MISMATCH
+   *   for a key of the other kind (a mistake, not a miss).
+   */
   get(key: K): V | undefined;
   /**
    * The value for `key`, promoting it.
    * @throws {ClientCacheNotFoundError | ResourceCacheNotFoundError} on a miss.
+   * @throws {ClientCacheError | ResourceCacheError} ERR_CLIENTCACHE_KIND_MISMATCH for a key of the other kind.
    */
   getOrThrow(key: K): V;
-  /** The value for `key` without promoting it or counting a lookup, or `undefined`. */
+  /**
+   * The value for `key` without promoting it or counting a lookup, or `undefined`.
+   * @throws {ClientCacheError | ResourceCacheError} ERR_CLIENTCACHE_KIND_MISMATCH for a key of the other kind.
+   */
   peek(key: K): V | undefined;
-  /** Whether `key` is present (no promotion, not counted as a lookup). */
+  /** Whether `key` is present (no promotion, not counted as a lookup); `false` for a key of the other kind. */
   has(key: K): boolean;
   /**
    * Removes `key` and returns its value.
    * @throws {ClientCacheNotFoundError | ResourceCacheNotFoundError} on a miss.
+   * @throws {ClientCacheError | ResourceCacheError} ERR_CLIENTCACHE_KIND_MISMATCH for a key of the other kind.
    */
   delete(key: K): V;
   /**
@@ -178,6 +229,13 @@ export abstract class Cache<K extends CacheKey, V extends object> implements Ite
   entries(): IterableIterator<[K, V]>;
   /** Same as {@link entries}. */
   [Symbol.iterator](): IterableIterator<[K, V]>;
+  /**
+   * `ClientCache { size: 1, maxSize: 10, evictionPolicy: 'LRU' }` (also what
+   * `util.inspect` shows): never keys or values, which may hold credentials.
+   */
+  toString(): string;
+  /** For `JSON.stringify`: `{ type, size, maxSize, evictionPolicy }`. */
+  toJSON(): { type: string; size: number; maxSize: number; evictionPolicy: EvictionPolicy };
 }
 
 /** Anything with a `send` method: every AWS SDK v3 client. */
@@ -216,12 +274,18 @@ export type ErrorCode =
   | 'ERR_CLIENTCACHE_FACTORY_FAILED'
   | 'ERR_CLIENTCACHE_PANIC';
 
-/** Base of every error clientcache throws on purpose. Messages never contain a secret. */
+/**
+ * Base of every error clientcache throws on purpose. Messages name
+ * parameters and types, never values, and show keys by their label
+ * (secrets as `***`); `util.inspect` shows the stack, code and status only.
+ */
 export class CacheError extends Error {
   /** `'ERR_CLIENTCACHE_' + status`. */
   readonly code: ErrorCode;
   /** The core's status name: `'NOT_FOUND'`, `'INVALID_ARGUMENT'`, … */
   readonly status: string;
+  /** For `JSON.stringify`: `{ name, code, status, message }`. */
+  toJSON(): { name: string; code: ErrorCode; status: string; message: string };
 }
 /** Errors about client keys and client caches (invalid arguments, kind mismatch, …). */
 export class ClientCacheError extends CacheError {}
@@ -245,7 +309,58 @@ export interface ClientOptions {
 }
 
 /**
+ * SDK v3 client options: what you would pass to `new S3Client(...)`. The
+ * options with a row in the table of docs/identity.md ("SDK options: one
+ * mapping for every language") give the same key as the Go, Rust and Python
+ * spellings of the same configuration; every other option goes under
+ * `config.<name>`. See {@link sdkConfigToParams}.
+ */
+export interface SdkConfig {
+  /** → `region_name` (a provider function: `config.region` by instance). */
+  region?: string | (() => unknown) | null;
+  /** A string → `endpoint_url`; an endpoint object is data under `config.endpoint`, a provider by instance. */
+  endpoint?: string | object | (() => unknown) | null;
+  /** → `profile_name`. */
+  profile?: string | null;
+  /**
+   * Static credentials → `aws_access_key_id` / `aws_secret_access_key` /
+   * `aws_session_token` (digested in the key; `expiration`,
+   * `credentialScope`, `accountId` and `$`-fields are not identity). A
+   * provider (`fromIni()`, an async function) → `config.credential_provider`
+   * by instance.
+   */
+  credentials?: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string; [field: string]: unknown } | ((...args: any[]) => unknown) | object | null;
+  /** → `config.retries.total_max_attempts` (attempts in all, the first one included). */
+  maxAttempts?: number | (() => unknown) | null;
+  /** → `config.retries.mode`. */
+  retryMode?: string | (() => unknown) | null;
+  /**
+   * A plain object: `connectionTimeout` / `requestTimeout` (ms) →
+   * `config.connect_timeout` / `config.read_timeout` (seconds, ms / 1000);
+   * other fields → `config.requestHandler.<field>` (agents by instance). A
+   * handler instance → `config.requestHandler` by instance.
+   */
+  requestHandler?: { connectionTimeout?: number; requestTimeout?: number; [field: string]: unknown } | object | null;
+  /** `true` → `config.s3.addressing_style = "path"`; `false` (the default) adds nothing. */
+  forcePathStyle?: boolean | null;
+  /** → `config.use_fips_endpoint` (an explicit `false` is kept: unset means "ask the environment"). */
+  useFipsEndpoint?: boolean | (() => unknown) | null;
+  /** → `config.use_dualstack_endpoint` (an explicit `false` is kept). */
+  useDualstackEndpoint?: boolean | (() => unknown) | null;
+  /** → `config.user_agent_appid`. */
+  userAgentAppId?: string | (() => unknown) | null;
+  /** A string → `config.user_agent_extra`; `[name, version]` pairs → `config.customUserAgent`. */
+  customUserAgent?: string | [string, string?][] | null;
+  /** → `use_ssl`. */
+  tls?: boolean | null;
+  /** Anything else: data under `config.<name>`; a function or object with behaviour by instance. */
+  [option: string]: unknown;
+}
+
+/**
  * SDK default options plus one {@link ClientCache} per eviction policy.
+ * `String(session)`, `util.inspect` and `toJSON` show the defaults as key
+ * params with secrets as `***`.
  * @example
  * const session = new Session({ region: 'us-west-2' });
  * const s3 = session.client('s3', { forcePathStyle: true });
@@ -253,47 +368,86 @@ export interface ClientOptions {
 export class Session {
   /**
    * @param defaults SDK options merged under every call's own options
-   *   (`region`, `profile`, `credentials`, …), validated at once.
+   *   (`region`, `profile`, `credentials`, …), validated at once. The object
+   *   is copied (one level): adding options to it later changes nothing.
+   * @throws {ClientCacheError} as {@link sdkConfigToParams}.
    */
-  constructor(defaults?: Record<string, unknown>);
+  constructor(defaults?: SdkConfig | null);
   /** This session's cache for `options.evictionPolicy` (created on first use). */
   cache(options?: ClientOptions): ClientCache;
   /**
-   * The cached client for (`serviceName`, defaults + `sdkConfig`). On a miss
-   * it loads `@aws-sdk/client-<serviceName>` and caches
-   * `new <Service>Client(config)` (single-flight). Option names map onto the
-   * §2 vocabulary as {@link sdkConfigToParams} describes.
-   * @throws {ClientCacheError} naming an option that cannot be canonicalized
-   *   (a function, e.g. a credential provider, or a class instance such as a
-   *   custom requestHandler), or when the SDK package cannot be loaded.
+   * The key {@link Session.client} uses for (`serviceName`, `sdkConfig`):
+   * the defaults merged under `sdkConfig` — the call wins option by option,
+   * an `undefined` option counts as not given — then mapped as
+   * {@link sdkConfigToParams} says. Builds no SDK client.
+   * @example
+   * new Session({ region: 'us-east-1' }).key('s3', { maxAttempts: 3 }).label;
+   * // 's3(config={"retries":{"total_max_attempts":3}}, region_name="us-east-1")'
    */
-  client<C extends SdkClientLike = any>(serviceName: string, sdkConfig?: Record<string, unknown>, options?: ClientOptions): C;
+  key(serviceName: string, sdkConfig?: SdkConfig | null): ClientCacheKey;
+  /**
+   * The cached client for (`serviceName`, defaults + `sdkConfig`), keyed by
+   * {@link Session.key}. On a miss it loads `@aws-sdk/client-<serviceName>`
+   * and caches `new <Service>Client(config)` (single-flight), handing the SDK
+   * its own copy of the merged configuration.
+   *
+   * Objects rather than data (a credential provider, a handler instance, a
+   * logger) are identified by instance: pass the same object on every call,
+   * or every call gets a new client.
+   * @throws {ClientCacheError} naming an option whose value has no exact
+   *   JSON form, or when the SDK package cannot be loaded.
+   */
+  client<C extends SdkClientLike = any>(serviceName: string, sdkConfig?: SdkConfig | null, options?: ClientOptions): C;
+  /** `Session(aws_secret_access_key=***, region_name="us-west-2")`: the defaults as key params. */
+  toString(): string;
+  /** For `JSON.stringify`: the defaults as a label (secrets as `***`) and each cache's size. */
+  toJSON(): { defaults: string; caches: ReturnType<ClientCache['toJSON']>[] };
 }
 
 /**
- * The cached AWS SDK v3 client from the default session:
- * a second call with an equal configuration returns the identical object.
+ * The cached AWS SDK v3 client from the default session (which has no
+ * defaults): a second call with an equal configuration returns the identical
+ * object.
  * @example
  * const s3 = client('s3', { region: 'us-west-2' });
  * s3 === client('s3', { region: 'us-west-2' }); // true
  */
-export function client<C extends SdkClientLike = any>(serviceName: string, sdkConfig?: Record<string, unknown>, options?: ClientOptions): C;
+export function client<C extends SdkClientLike = any>(serviceName: string, sdkConfig?: SdkConfig | null, options?: ClientOptions): C;
 
 /** The session behind {@link client}. */
 export function getDefaultSession(): Session;
 
 /**
- * SDK v3 option names → §2 params: `region` → `region_name`, `endpoint` →
- * `endpoint_url`, `profile` → `profile_name`, `credentials.accessKeyId` /
- * `secretAccessKey` / `sessionToken` → `aws_access_key_id` /
- * `aws_secret_access_key` / `aws_session_token`; every other option, under
- * its own name, into `config`.
- * @throws {ClientCacheError} naming the option when a value cannot be canonicalized.
+ * SDK v3 options → key params, exactly as the table in docs/identity.md
+ * ("SDK options") says: `region` → `region_name`, `endpoint` (string) →
+ * `endpoint_url`, `profile` → `profile_name`, `tls` → `use_ssl`,
+ * `credentials.{accessKeyId, secretAccessKey, sessionToken}` → `aws_…`,
+ * `maxAttempts` → `config.retries.total_max_attempts`, `retryMode` →
+ * `config.retries.mode`, `requestHandler.{connectionTimeout, requestTimeout}`
+ * (ms) → `config.connect_timeout` / `config.read_timeout` (seconds),
+ * `forcePathStyle: true` → `config.s3.addressing_style: "path"`,
+ * `useFipsEndpoint` / `useDualstackEndpoint` → `config.use_fips_endpoint` /
+ * `config.use_dualstack_endpoint`, `userAgentAppId` →
+ * `config.user_agent_appid`, `customUserAgent` (string) →
+ * `config.user_agent_extra`; every other data option → `config.<name>`.
+ *
+ * An object rather than data — a function, a class instance, or an object
+ * literal with methods — is recorded as the string `"instance:<n>"` under
+ * `config.<name>` (`config.credential_provider` for credentials,
+ * `config.requestHandler` for a handler), where `n` is given to the object
+ * the first time this process sees it and never reused. `null` for a mapped
+ * option means "not given".
+ * @throws {ClientCacheError} ERR_CLIENTCACHE_INVALID_ARGUMENT naming the
+ *   option: a value with no exact JSON form (NaN, a lone surrogate, a
+ *   symbol, a Symbol-keyed member, …), a mapped option of the wrong type,
+ *   two options that set the same key path (`retries` and `maxAttempts`), or
+ *   a data string of the form `"instance:<n>"` where an object could be
+ *   recorded.
  */
-export function sdkConfigToParams(sdkConfig?: Record<string, unknown> | null): KeyParams;
+export function sdkConfigToParams(sdkConfig?: SdkConfig | null): KeyParams;
 
-/** The key {@link client} uses for (`serviceName`, `sdkConfig`). */
-export function clientKey(serviceName: string, sdkConfig?: Record<string, unknown> | null): ClientCacheKey;
+/** The key {@link client} uses for (`serviceName`, `sdkConfig`): `getDefaultSession().key(...)`. */
+export function clientKey(serviceName: string, sdkConfig?: SdkConfig | null): ClientCacheKey;
 
 /** Version string of the linked libclientcache. */
 export function libraryVersion(): string;
