@@ -398,6 +398,23 @@ clientcache_status clientcache_key_canonical(const struct clientcache_key *key,
                                              size_t cap,
                                              size_t *out_len);
 
+// Lists where two keys differ, as a JSON array text with the same buffer
+// rules as `clientcache_key_label`: one object per differing path,
+// `{"path": "config.retries.mode", "left": "standard", "right": "adaptive"}`,
+// without `left` (or `right`) where the path is absent on that side. Paths
+// are `kind`, `service_name`, a parameter name, then `.member` and `[index]`
+// steps into nested values; secrets are shown as `"***"`. Equal keys give
+// `[]`. This is what to log when two services did not share a client.
+//
+// # Safety
+// `a` and `b` are NULL or live keys; `buf` is NULL or writable for `cap`
+// bytes; `out_len` is NULL or writable.
+clientcache_status clientcache_key_diff(const struct clientcache_key *a,
+                                        const struct clientcache_key *b,
+                                        char *buf,
+                                        size_t cap,
+                                        size_t *out_len);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

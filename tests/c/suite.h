@@ -16,6 +16,7 @@
     PLAIN(test_cache_ops)                                                                          \
     PLAIN(test_snapshot_outlives_cache)                                                            \
     PLAIN(test_pop_victim_optional_outs)                                                           \
+    PLAIN(test_key_diff)                                                                           \
     PLAIN(test_kind_mismatch)                                                                      \
     PLAIN(test_release_leases)                                                                     \
     PLAIN(test_release_copies)                                                                     \

@@ -271,6 +271,40 @@ cleanup:
     clientcache_key_free(k);
 }
 
+/* clientcache_key_diff: the paths where two keys differ, as JSON, secrets
+ * hidden; "[]" for equal keys; the label buffer rules. */
+void test_key_diff(void) {
+    clientcache_key *a = mk_key(CLIENTCACHE_KIND_CLIENT, "s3",
+                                "{\"region_name\":\"us-west-2\",\"aws_secret_access_key\":\"hunter2\","
+                                "\"config\":{\"retries\":{\"mode\":\"standard\"}}}");
+    clientcache_key *b = mk_key(CLIENTCACHE_KIND_CLIENT, "s3",
+                                "{\"region_name\":\"eu-west-1\",\"aws_secret_access_key\":\"hunter3\","
+                                "\"config\":{\"retries\":{\"mode\":\"adaptive\"}}}");
+    clientcache_key *a2 = mk_key(CLIENTCACHE_KIND_CLIENT, "s3",
+                                 "{\"config\":{\"retries\":{\"mode\":\"standard\"}},"
+                                 "\"aws_secret_access_key\":\"hunter2\",\"region_name\":\"us-west-2\"}");
+    char buf[512];
+    size_t len = 0, need = 0;
+    REQUIRE(a && b && a2);
+    REQUIRE_OK(clientcache_key_diff(a, b, buf, sizeof buf, &len));
+    EXPECT_STR(buf, "[{\"path\":\"aws_secret_access_key\",\"left\":\"***\",\"right\":\"***\"},"
+                    "{\"path\":\"config.retries.mode\",\"left\":\"standard\",\"right\":\"adaptive\"},"
+                    "{\"path\":\"region_name\",\"left\":\"us-west-2\",\"right\":\"eu-west-1\"}]");
+    EXPECT_EQ(len, strlen(buf));
+    EXPECT(strstr(buf, "hunter") == NULL);
+    REQUIRE_OK(clientcache_key_diff(a, a2, buf, sizeof buf, &len));
+    EXPECT_STR(buf, "[]");
+    EXPECT_ST(clientcache_key_diff(a, b, NULL, 0, &need), CLIENTCACHE_STATUS_BUFFER_TOO_SMALL);
+    EXPECT(need > 100);
+    EXPECT_ST(clientcache_key_diff(a, b, buf, need, &len), CLIENTCACHE_STATUS_BUFFER_TOO_SMALL);
+    EXPECT_OK(clientcache_key_diff(a, b, buf, need + 1, &len));
+    EXPECT_EQ(len, need);
+cleanup:
+    clientcache_key_free(a);
+    clientcache_key_free(b);
+    clientcache_key_free(a2);
+}
+
 /* Each cache operation once, with values and statuses. */
 void test_cache_ops(void) {
     tval v[4];
@@ -439,6 +473,8 @@ cleanup:
     clientcache_key_free(k2);
 }
 
+#define SENTINEL_LEASE ((clientcache_lease *)(uintptr_t)0x1)
+
 /* Resource caches take resource keys; a client key is KIND_MISMATCH and the
  * value stays the caller's. */
 void test_kind_mismatch(void) {
@@ -464,13 +500,28 @@ void test_kind_mismatch(void) {
     EXPECT(l != NULL && clientcache_lease_value(l) == &v[2]);
     clientcache_lease_free(l);
     l = NULL;
-    /* lookups with the wrong kind of key find nothing (or refuse) — never the value */
+    /* reads with the wrong kind of key are refused (the caller's mistake, not a
+     * miss): KIND_MISMATCH, *out NULL, a message, nothing counted or removed */
     {
-        clientcache_status st = clientcache_cache_get(rc, kcl, &l);
-        EXPECTF(st == CLIENTCACHE_STATUS_KIND_MISMATCH || st == CLIENTCACHE_STATUS_NOT_FOUND,
-                "get with a client key on a resource cache -> %s", tf_status_str(st));
+        clientcache_stats before, after;
+        REQUIRE_OK(clientcache_cache_stats(rc, &before));
+        l = SENTINEL_LEASE;
+        EXPECT_ST(clientcache_cache_get(rc, kcl, &l), CLIENTCACHE_STATUS_KIND_MISMATCH);
         EXPECT(l == NULL);
+        EXPECT(strstr(last_err(), "kind") != NULL);
+        l = SENTINEL_LEASE;
+        EXPECT_ST(clientcache_cache_peek(rc, kcl, &l), CLIENTCACHE_STATUS_KIND_MISMATCH);
+        EXPECT(l == NULL);
+        l = SENTINEL_LEASE;
+        EXPECT_ST(clientcache_cache_remove(rc, kcl, &l), CLIENTCACHE_STATUS_KIND_MISMATCH);
+        EXPECT(l == NULL);
+        EXPECT_ST(clientcache_cache_remove(rc, kcl, NULL), CLIENTCACHE_STATUS_KIND_MISMATCH);
         EXPECT(!clientcache_cache_contains(rc, kcl));
+        REQUIRE_OK(clientcache_cache_stats(rc, &after));
+        EXPECT_EQ(after.hits, before.hits);
+        EXPECT_EQ(after.misses, before.misses);
+        EXPECT_EQ(after.removals, before.removals);
+        EXPECT_EQ(clientcache_cache_len(rc), 1);
     }
     clientcache_cache_free(cc);
     cc = NULL;

@@ -60,6 +60,10 @@ NC(n_label_len, clientcache_key_label(x->k, x->buf, sizeof x->buf, NULL))
 NC(n_canon_key, clientcache_key_canonical(NULL, x->buf, sizeof x->buf, &x->len))
 NC(n_canon_buf, clientcache_key_canonical(x->k, NULL, 64, &x->len))
 NC(n_canon_len, clientcache_key_canonical(x->k, x->buf, sizeof x->buf, NULL))
+NC(n_diff_a, clientcache_key_diff(NULL, x->k, x->buf, sizeof x->buf, &x->len))
+NC(n_diff_b, clientcache_key_diff(x->k, NULL, x->buf, sizeof x->buf, &x->len))
+NC(n_diff_buf, clientcache_key_diff(x->k, x->k, NULL, 64, &x->len))
+NC(n_diff_len, clientcache_key_diff(x->k, x->k, x->buf, sizeof x->buf, NULL))
 NC(n_cache_new_out, clientcache_cache_new(CLIENTCACHE_KIND_CLIENT, CLIENTCACHE_POLICY_LRU, 2,
                                           count_release, NULL, NULL))
 NC(n_insert_cache, clientcache_cache_insert(NULL, x->k, &x->value))
@@ -87,51 +91,58 @@ NC(n_stats_out, clientcache_cache_stats(x->c, NULL))
 NC(n_snap_cache, clientcache_cache_snapshot(NULL, &x->osnap))
 NC(n_snap_out, clientcache_cache_snapshot(x->c, NULL))
 
+enum { OUT_LEASE = 1, OUT_KEY = 2, OUT_CACHE = 4, OUT_SNAP = 8 };
+
 struct null_row {
     const char *name;
     clientcache_status (*fn)(struct nctx *);
     bool keeps_message; /* last_error itself never changes the stored message */
+    int outs;           /* the handle out-pointers the call is given (non-NULL) */
 };
 
 static const struct null_row null_rows[] = {
-    {"last_error(out_len=NULL)", n_last_error_len, true},
-    {"last_error(buf=NULL, cap=8)", n_last_error_buf, true},
-    {"key_new(service=NULL, len=2)", n_key_new_service, false},
-    {"key_new(service=NULL, len=0)", n_key_new_service0, false},
-    {"key_new(params=NULL, len=5)", n_key_new_params, false},
-    {"key_new(out=NULL)", n_key_new_out, false},
-    {"key_fingerprint(key=NULL)", n_fp_key, false},
-    {"key_fingerprint(out=NULL)", n_fp_out, false},
-    {"key_label(key=NULL)", n_label_key, false},
-    {"key_label(buf=NULL, cap=64)", n_label_buf, false},
-    {"key_label(out_len=NULL)", n_label_len, false},
-    {"key_canonical(key=NULL)", n_canon_key, false},
-    {"key_canonical(buf=NULL, cap=64)", n_canon_buf, false},
-    {"key_canonical(out_len=NULL)", n_canon_len, false},
-    {"cache_new(out=NULL)", n_cache_new_out, false},
-    {"cache_insert(cache=NULL)", n_insert_cache, false},
-    {"cache_insert(key=NULL)", n_insert_key, false},
-    {"cache_get(cache=NULL)", n_get_cache, false},
-    {"cache_get(key=NULL)", n_get_key, false},
-    {"cache_get(out=NULL)", n_get_out, false},
-    {"cache_peek(cache=NULL)", n_peek_cache, false},
-    {"cache_peek(key=NULL)", n_peek_key, false},
-    {"cache_peek(out=NULL)", n_peek_out, false},
-    {"cache_remove(cache=NULL)", n_remove_cache, false},
-    {"cache_remove(key=NULL)", n_remove_key, false},
-    {"cache_pop_victim(cache=NULL)", n_pop_cache, false},
-    {"cache_get_or_insert_with(cache=NULL)", n_goiw_cache, false},
-    {"cache_get_or_insert_with(key=NULL)", n_goiw_key, false},
-    {"cache_get_or_insert_with(factory=NULL)", n_goiw_factory, false},
-    {"cache_get_or_insert_with(out=NULL)", n_goiw_out, false},
-    {"cache_set_max_size(cache=NULL)", n_set_max_cache, false},
-    {"cache_clear(cache=NULL)", n_clear_cache, false},
-    {"cache_copy(cache=NULL)", n_copy_cache, false},
-    {"cache_copy(out=NULL)", n_copy_out, false},
-    {"cache_stats(cache=NULL)", n_stats_cache, false},
-    {"cache_stats(out=NULL)", n_stats_out, false},
-    {"cache_snapshot(cache=NULL)", n_snap_cache, false},
-    {"cache_snapshot(out=NULL)", n_snap_out, false},
+    {"last_error(out_len=NULL)", n_last_error_len, true, 0},
+    {"last_error(buf=NULL, cap=8)", n_last_error_buf, true, 0},
+    {"key_new(service=NULL, len=2)", n_key_new_service, false, OUT_KEY},
+    {"key_new(service=NULL, len=0)", n_key_new_service0, false, OUT_KEY},
+    {"key_new(params=NULL, len=5)", n_key_new_params, false, OUT_KEY},
+    {"key_new(out=NULL)", n_key_new_out, false, 0},
+    {"key_fingerprint(key=NULL)", n_fp_key, false, 0},
+    {"key_fingerprint(out=NULL)", n_fp_out, false, 0},
+    {"key_label(key=NULL)", n_label_key, false, 0},
+    {"key_label(buf=NULL, cap=64)", n_label_buf, false, 0},
+    {"key_label(out_len=NULL)", n_label_len, false, 0},
+    {"key_canonical(key=NULL)", n_canon_key, false, 0},
+    {"key_canonical(buf=NULL, cap=64)", n_canon_buf, false, 0},
+    {"key_canonical(out_len=NULL)", n_canon_len, false, 0},
+    {"key_diff(a=NULL)", n_diff_a, false, 0},
+    {"key_diff(b=NULL)", n_diff_b, false, 0},
+    {"key_diff(buf=NULL, cap=64)", n_diff_buf, false, 0},
+    {"key_diff(out_len=NULL)", n_diff_len, false, 0},
+    {"cache_new(out=NULL)", n_cache_new_out, false, 0},
+    {"cache_insert(cache=NULL)", n_insert_cache, false, 0},
+    {"cache_insert(key=NULL)", n_insert_key, false, 0},
+    {"cache_get(cache=NULL)", n_get_cache, false, OUT_LEASE},
+    {"cache_get(key=NULL)", n_get_key, false, OUT_LEASE},
+    {"cache_get(out=NULL)", n_get_out, false, 0},
+    {"cache_peek(cache=NULL)", n_peek_cache, false, OUT_LEASE},
+    {"cache_peek(key=NULL)", n_peek_key, false, OUT_LEASE},
+    {"cache_peek(out=NULL)", n_peek_out, false, 0},
+    {"cache_remove(cache=NULL)", n_remove_cache, false, OUT_LEASE},
+    {"cache_remove(key=NULL)", n_remove_key, false, OUT_LEASE},
+    {"cache_pop_victim(cache=NULL)", n_pop_cache, false, OUT_LEASE | OUT_KEY},
+    {"cache_get_or_insert_with(cache=NULL)", n_goiw_cache, false, OUT_LEASE},
+    {"cache_get_or_insert_with(key=NULL)", n_goiw_key, false, OUT_LEASE},
+    {"cache_get_or_insert_with(factory=NULL)", n_goiw_factory, false, OUT_LEASE},
+    {"cache_get_or_insert_with(out=NULL)", n_goiw_out, false, 0},
+    {"cache_set_max_size(cache=NULL)", n_set_max_cache, false, 0},
+    {"cache_clear(cache=NULL)", n_clear_cache, false, 0},
+    {"cache_copy(cache=NULL)", n_copy_cache, false, OUT_CACHE},
+    {"cache_copy(out=NULL)", n_copy_out, false, 0},
+    {"cache_stats(cache=NULL)", n_stats_cache, false, 0},
+    {"cache_stats(out=NULL)", n_stats_out, false, 0},
+    {"cache_snapshot(cache=NULL)", n_snap_cache, false, OUT_SNAP},
+    {"cache_snapshot(out=NULL)", n_snap_out, false, 0},
 };
 
 /* Sets the error message to a known text, so each row proves it set its own. */
@@ -172,12 +183,12 @@ void test_null_pointers(void) {
         else
             EXPECTF(e[0] != '\0' && strstr(e, "planted_error_marker") == NULL,
                     "own non-empty last_error, got \"%s\"", e);
-        /* non-NULL out-pointers of a failed call are NULL (or untouched when the
-         * call failed before looking at them: then they still hold the sentinel) */
-        EXPECTF(x.lease == NULL || x.lease == SENTINEL, "lease out not a handle");
-        EXPECTF(x.okey == NULL || x.okey == SENTINEL, "key out not a handle");
-        EXPECTF(x.ocache == NULL || x.ocache == SENTINEL, "cache out not a handle");
-        EXPECTF(x.osnap == NULL || x.osnap == SENTINEL, "snapshot out not a handle");
+        /* every out-pointer a failed call was given is NULL afterwards, whichever
+         * argument was NULL; the others are untouched */
+        EXPECTF(x.lease == ((r->outs & OUT_LEASE) ? NULL : SENTINEL), "lease out");
+        EXPECTF(x.okey == ((r->outs & OUT_KEY) ? NULL : SENTINEL), "key out");
+        EXPECTF(x.ocache == ((r->outs & OUT_CACHE) ? NULL : SENTINEL), "cache out");
+        EXPECTF(x.osnap == ((r->outs & OUT_SNAP) ? NULL : SENTINEL), "snapshot out");
         EXPECT_EQ(x.factory_calls, 0);
         /* state unchanged */
         EXPECT_EQ(clientcache_cache_len(x.c), 1);

@@ -7,17 +7,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use aws_credential_types::Credentials;
-use aws_runtime::env_config::file::{
-    EnvConfigFileKind as ProfileFileKind, EnvConfigFiles as ProfileFiles,
-};
 use clientcache::{Cache, Key, Kind, Policy, Stats};
 use tokio::sync::OnceCell;
 
-use crate::build::{self, Defaults};
+use crate::build;
 use crate::{ClientParams, Error, SdkClient};
 
-/// The default capacity of every cache of a session (DESIGN §3).
+/// The default capacity of every cache of a session.
 pub const DEFAULT_MAX_SIZE: usize = 10;
 
 /// What a cache entry holds: a cell that one task fills with the built
@@ -26,10 +22,39 @@ pub const DEFAULT_MAX_SIZE: usize = 10;
 type Slot = Arc<dyn Any + Send + Sync>;
 type Cell<T> = OnceCell<Result<T, Error>>;
 
-/// A set of session defaults (profile, region, credentials) and four client
-/// caches: one per kind (client, resource) and eviction policy (LRU, LFU).
+/// A set of session defaults (profile, region, credentials, any
+/// [`ClientParams`]) and four client caches: one per kind (client,
+/// resource) and eviction policy (LRU, LFU).
 ///
 /// Cloning a `Session` is cheap and the clones share the caches.
+///
+/// # Session defaults are part of the key
+///
+/// Before a key is built, the session's defaults are merged under the
+/// call's params, the call winning option by option
+/// ([`ClientParams::with_defaults`]); the key describes the merged params,
+/// which are exactly what the client is built from (docs/identity.md,
+/// "Session defaults are part of the key"). So a session with region
+/// `us-east-1` caches its S3 client under `s3(region_name="us-east-1")`,
+/// the same key as a call that names that region itself, in any language.
+/// [`client_key`](Self::client_key) tells which key a call would use.
+///
+/// ```
+/// use clientcache_aws::{ClientParams, Session};
+///
+/// let session = Session::builder()
+///     .region("us-east-1")
+///     .defaults(ClientParams::new().max_attempts(5))
+///     .build()?;
+/// let key = session.client_key("s3", &ClientParams::new().retry_mode("adaptive"))?;
+/// assert_eq!(
+///     key.label(),
+///     r#"s3(config={"retries":{"mode":"adaptive","total_max_attempts":5}}, region_name="us-east-1")"#
+/// );
+/// let own = ClientParams::new().region_name("us-east-1").max_attempts(5).retry_mode("adaptive");
+/// assert_eq!(key, own.client_key("s3")?);
+/// # Ok::<(), clientcache_aws::Error>(())
+/// ```
 ///
 /// # Single-flight in async code
 ///
@@ -70,7 +95,9 @@ pub struct Session {
 }
 
 struct Inner {
-    defaults: Defaults,
+    /// Distinguishes sessions in the params' memo of merged keys.
+    id: u64,
+    defaults: ClientParams,
     default_policy: Policy,
     /// Indexed by [`cache_index`].
     caches: [Cache<Slot>; 4],
@@ -88,56 +115,70 @@ fn cache_index(kind: Kind, policy: Policy) -> usize {
     }
 }
 
+/// Numbers sessions for [`ClientParams`]' memo of merged keys.
+static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
+
 /// Builds a [`Session`].
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SessionBuilder {
-    defaults: Defaults,
+    defaults: ClientParams,
     policy: Policy,
     max_size: usize,
 }
 
 impl SessionBuilder {
-    /// The profile used when the params name none (boto3 `Session(profile_name=…)`).
+    /// The profile used when the params name none (boto3
+    /// `Session(profile_name=…)`): `profile_name` of the defaults.
     pub fn profile_name(mut self, profile: impl Into<String>) -> Self {
-        self.defaults.profile_name = Some(profile.into());
+        self.defaults = self.defaults.profile_name(profile);
         self
     }
 
-    /// The region used when the params name none.
+    /// The region used when the params name none: `region_name` of the
+    /// defaults.
     pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.defaults.region = Some(region.into());
+        self.defaults = self.defaults.region_name(region);
         self
     }
 
-    /// Static credentials used when the params give neither credentials nor
-    /// a profile.
+    /// Static credentials used when the params give no credentials of
+    /// their own (static or a provider).
     pub fn credentials(
         mut self,
         access_key_id: impl Into<String>,
         secret_access_key: impl Into<String>,
         session_token: Option<String>,
     ) -> Self {
-        self.defaults.credentials = Some(Credentials::new(
-            access_key_id,
-            secret_access_key,
-            session_token,
-            None,
-            "clientcache-session",
-        ));
+        self.defaults = self
+            .defaults
+            .credentials(access_key_id, secret_access_key, session_token);
         self
     }
 
     /// Reads profiles from these files instead of `~/.aws/config` and
-    /// `~/.aws/credentials` (or `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`).
+    /// `~/.aws/credentials` (or `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`):
+    /// [`ClientParams::profile_files`] of the defaults.
     pub fn profile_files(mut self, config: Option<PathBuf>, credentials: Option<PathBuf>) -> Self {
-        let mut files = ProfileFiles::builder();
-        if let Some(path) = config {
-            files = files.with_file(ProfileFileKind::Config, path);
-        }
-        if let Some(path) = credentials {
-            files = files.with_file(ProfileFileKind::Credentials, path);
-        }
-        self.defaults.profile_files = Some(files.build());
+        self.defaults = self.defaults.profile_files(config, credentials);
+        self
+    }
+
+    /// Any other defaults: `defaults` is merged over what this builder holds
+    /// so far (`defaults` winning, option by option, as a call's params win
+    /// over the session's; see [`ClientParams::with_defaults`]).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use clientcache_aws::{ClientParams, Session};
+    ///
+    /// let session = Session::builder()
+    ///     .region("eu-west-1")
+    ///     .defaults(ClientParams::new().max_attempts(5).connect_timeout(Duration::from_secs(2)))
+    ///     .build()?;
+    /// # Ok::<(), clientcache_aws::Error>(())
+    /// ```
+    pub fn defaults(mut self, defaults: ClientParams) -> Self {
+        self.defaults = defaults.with_defaults(&self.defaults);
         self
     }
 
@@ -164,6 +205,7 @@ impl SessionBuilder {
         ];
         Ok(Session {
             inner: Arc::new(Inner {
+                id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
                 defaults: self.defaults,
                 default_policy: self.policy,
                 caches,
@@ -192,9 +234,37 @@ impl Session {
     /// or capacity of its own.
     pub fn builder() -> SessionBuilder {
         SessionBuilder {
-            defaults: Defaults::default(),
+            defaults: ClientParams::new(),
             policy: Policy::Lru,
             max_size: DEFAULT_MAX_SIZE,
+        }
+    }
+
+    /// The session's defaults, merged under every call's params.
+    pub fn defaults(&self) -> &ClientParams {
+        &self.inner.defaults
+    }
+
+    /// The key under which [`client`](Self::client) caches a client of
+    /// `service_name` for `params`: the key of `params` merged over the
+    /// session's defaults. No client is built.
+    pub fn client_key(&self, service_name: &str, params: &ClientParams) -> Result<Key, Error> {
+        self.key(Kind::Client, service_name, params)
+    }
+
+    /// The key under which [`resource`](Self::resource) caches a value of
+    /// `service_name` for `params`.
+    pub fn resource_key(&self, service_name: &str, params: &ClientParams) -> Result<Key, Error> {
+        self.key(Kind::Resource, service_name, params)
+    }
+
+    fn key(&self, kind: Kind, service_name: &str, params: &ClientParams) -> Result<Key, Error> {
+        let defaults = &self.inner.defaults;
+        if defaults.is_empty() {
+            // Nothing to merge: the params' own memoized key.
+            params.key(kind, service_name)
+        } else {
+            params.key_over(self.inner.id, defaults, kind, service_name)
         }
     }
 
@@ -212,7 +282,7 @@ impl Session {
         params: &ClientParams,
         policy: Policy,
     ) -> Result<C, Error> {
-        let key = params.key(Kind::Client, C::SERVICE_NAME)?;
+        let key = self.key(Kind::Client, C::SERVICE_NAME, params)?;
         self.get_or_build(
             Kind::Client,
             policy,
@@ -229,7 +299,7 @@ impl Session {
     /// value built from the configured SDK config (e.g. a higher-level
     /// wrapper around a client), keyed as a resource of `R::SERVICE_NAME`.
     pub async fn resource<R: SdkClient>(&self, params: &ClientParams) -> Result<R, Error> {
-        let key = params.key(Kind::Resource, R::SERVICE_NAME)?;
+        let key = self.key(Kind::Resource, R::SERVICE_NAME, params)?;
         let policy = self.inner.default_policy;
         self.get_or_build(
             Kind::Resource,
@@ -275,8 +345,10 @@ impl Session {
                 built_here = true;
                 self.inner.builds.fetch_add(1, Ordering::Relaxed);
                 async move {
+                    // The params the key was built from.
+                    let merged = params.with_defaults(&self.inner.defaults);
                     let (sdk_config, mut options) =
-                        build::load(&self.inner.defaults, params, service, api_version).await?;
+                        build::load(&merged, service, api_version).await?;
                     let value = build_fn(&sdk_config, &mut options)?;
                     options.finish()?;
                     Ok(value)
@@ -285,7 +357,7 @@ impl Session {
             .await;
         if outcome.is_err() && built_here {
             // Let a later call retry; only remove the entry if it is still ours.
-            if cache.peek(key).is_some_and(|s| Arc::ptr_eq(&s, &slot)) {
+            if cache.peek(key).is_ok_and(|s| Arc::ptr_eq(&s, &slot)) {
                 let _ = cache.remove(key);
             }
         }
@@ -320,16 +392,23 @@ impl Session {
 
 impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // ClientParams' Debug shows secrets as `***`.
         f.debug_struct("Session")
-            .field("profile_name", &self.inner.defaults.profile_name)
-            .field("region", &self.inner.defaults.region)
-            .field(
-                "credentials",
-                &self.inner.defaults.credentials.as_ref().map(|_| "***"),
-            )
+            .field("defaults", &self.inner.defaults)
             .field("default_policy", &self.inner.default_policy)
             .field("builds", &self.builds())
             .finish_non_exhaustive()
+    }
+}
+
+/// Secrets are shown as `***` (through [`ClientParams`]' `Debug`).
+impl fmt::Debug for SessionBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionBuilder")
+            .field("defaults", &self.defaults)
+            .field("policy", &self.policy)
+            .field("max_size", &self.max_size)
+            .finish()
     }
 }
 

@@ -218,7 +218,7 @@ impl Contender {
     #[inline]
     pub fn get(&self, keys: &Keys, i: usize) -> Option<Val> {
         match self {
-            Contender::Clientcache(cache) => cache.lookup(&keys.keys[i]),
+            Contender::Clientcache(cache) => cache.lookup(&keys.keys[i]).ok().flatten(),
             Contender::LruMutex(cache) => cache.lock().get(keys.strings[i].as_str()).cloned(),
             Contender::Moka(cache) => cache.get(keys.strings[i].as_str()),
             Contender::QuickCache(cache) => cache.get(keys.strings[i].as_str()),

@@ -188,22 +188,22 @@ impl<V: Clone> Cache<V> {
         Ok(())
     }
 
-    /// The value for `key`, promoting it; `NotFound` on a miss.
+    /// The value for `key`, promoting it; `NotFound` on a miss,
+    /// `KindMismatch` for a key of the other kind (a caller's mistake that a
+    /// plain miss would hide).
     pub fn get(&self, key: &Key) -> Result<V, Error> {
-        self.lookup(key).ok_or_else(|| Error::NotFound {
+        self.lookup(key)?.ok_or_else(|| Error::NotFound {
             key: Some(key.label().to_owned()),
         })
     }
 
-    /// The value for `key`, promoting it; `None` on a miss (Python's
-    /// `cache.get`). Counts a hit or a miss like `get`.
-    pub fn lookup(&self, key: &Key) -> Option<V> {
-        if key.kind() != self.kind {
-            self.inner.lock().stats.misses += 1;
-            return None;
-        }
+    /// The value for `key`, promoting it; `Ok(None)` on a miss (Python's
+    /// `cache.get`). Counts a hit or a miss like `get`; a key of the other
+    /// kind is `KindMismatch`, not a miss.
+    pub fn lookup(&self, key: &Key) -> Result<Option<V>, Error> {
+        self.check_kind(key)?;
         let mut inner = self.inner.lock();
-        match inner.store.get(key, true).cloned() {
+        Ok(match inner.store.get(key, true).cloned() {
             Some(value) => {
                 inner.stats.hits += 1;
                 Some(value)
@@ -212,12 +212,17 @@ impl<V: Clone> Cache<V> {
                 inner.stats.misses += 1;
                 None
             }
-        }
+        })
     }
 
-    /// The value for `key` without promoting it or counting a lookup.
-    pub fn peek(&self, key: &Key) -> Option<V> {
-        self.inner.lock().store.get(key, false).cloned()
+    /// The value for `key` without promoting it or counting a lookup;
+    /// `NotFound` on a miss, `KindMismatch` for a key of the other kind.
+    pub fn peek(&self, key: &Key) -> Result<V, Error> {
+        self.check_kind(key)?;
+        let found = self.inner.lock().store.get(key, false).cloned();
+        found.ok_or_else(|| Error::NotFound {
+            key: Some(key.label().to_owned()),
+        })
     }
 
     /// Whether `key` is present (no promotion, not counted).
@@ -225,8 +230,10 @@ impl<V: Clone> Cache<V> {
         self.inner.lock().store.contains(key)
     }
 
-    /// Takes `key` out and returns its value; `NotFound` on a miss.
+    /// Takes `key` out and returns its value; `NotFound` on a miss,
+    /// `KindMismatch` for a key of the other kind.
     pub fn remove(&self, key: &Key) -> Result<V, Error> {
+        self.check_kind(key)?;
         let removed = {
             let mut inner = self.inner.lock();
             let removed = inner.store.remove(key);
@@ -523,6 +530,29 @@ mod tests {
             cache.get_or_insert_with(&resource, || Ok::<_, Error>("x")),
             Err(Error::KindMismatch { .. })
         ));
-        assert_eq!(cache.lookup(&resource), None);
+        let client = Key::client("s3", &Params::new()).unwrap();
+        cache.insert(client.clone(), "c").unwrap();
+        let stats = cache.stats();
+        // Reads with the other kind are the caller's mistake, not misses.
+        assert!(matches!(
+            cache.get(&resource),
+            Err(Error::KindMismatch { .. })
+        ));
+        assert!(matches!(
+            cache.lookup(&resource),
+            Err(Error::KindMismatch { .. })
+        ));
+        assert!(matches!(
+            cache.peek(&resource),
+            Err(Error::KindMismatch { .. })
+        ));
+        assert!(matches!(
+            cache.remove(&resource),
+            Err(Error::KindMismatch { .. })
+        ));
+        assert!(!cache.contains(&resource));
+        assert_eq!(cache.stats(), stats, "no hit, miss or removal counted");
+        assert_eq!(cache.peek(&client).unwrap(), "c");
+        assert_eq!(cache.lookup(&client).unwrap(), Some("c"));
     }
 }

@@ -114,9 +114,11 @@ pub(crate) fn write_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// ECMAScript `Number.prototype.toString` for finite values, as RFC 8785
-/// requires. Rust's `{:e}` yields the shortest round-tripping digits, which
-/// is the digit string ECMAScript specifies; only the layout differs.
+/// ECMAScript `Number::toString` for finite values, as RFC 8785 requires:
+/// the shortest digit string that reads back as `n`, and of two such strings
+/// equally close to `n` the one ending in an even digit. Ryu produces exactly
+/// that digit string (std's `{:e}` does not: it rounds exact decimal ties
+/// up); only the layout below is ECMAScript's own.
 pub(crate) fn write_number(out: &mut String, n: f64) {
     debug_assert!(n.is_finite());
     if n == 0.0 {
@@ -124,7 +126,7 @@ pub(crate) fn write_number(out: &mut String, n: f64) {
         return;
     }
     // Integers (the common case: counts, sizes) need no digit search.
-    if n.fract() == 0.0 && n.abs() < 1e21 && n.abs() <= 9_007_199_254_740_991.0 {
+    if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 {
         #[allow(clippy::cast_possible_truncation)]
         let _ = write!(out, "{}", n as i64);
         return;
@@ -132,14 +134,12 @@ pub(crate) fn write_number(out: &mut String, n: f64) {
     if n < 0.0 {
         out.push('-');
     }
-    let sci = format!("{:e}", n.abs());
-    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let mut buffer = ryu::Buffer::new();
+    let (digits, n10) = decimal_digits(buffer.format_finite(n.abs()));
+    let digits = digits.as_str();
     let k = i32::try_from(digits.len()).unwrap_or(i32::MAX);
-    let n10 = exponent + 1; // value = 0.digits × 10^n10
     if k <= n10 && n10 <= 21 {
-        out.push_str(&digits);
+        out.push_str(digits);
         out.extend(std::iter::repeat_n('0', (n10 - k) as usize));
     } else if 0 < n10 && n10 <= 21 {
         let (int, frac) = digits.split_at(n10 as usize);
@@ -149,7 +149,7 @@ pub(crate) fn write_number(out: &mut String, n: f64) {
     } else if -6 < n10 && n10 <= 0 {
         out.push_str("0.");
         out.extend(std::iter::repeat_n('0', (-n10) as usize));
-        out.push_str(&digits);
+        out.push_str(digits);
     } else {
         let (first, rest) = digits.split_at(1);
         out.push_str(first);
@@ -160,6 +160,23 @@ pub(crate) fn write_number(out: &mut String, n: f64) {
         let e = n10 - 1;
         let _ = write!(out, "e{}{}", if e < 0 { '-' } else { '+' }, e.abs());
     }
+}
+
+/// Splits a positive number's text (`123.45`, `1e-7`, `1.5e300`, `0.001`)
+/// into its significant digits and the decimal exponent `n` such that the
+/// value is `0.digits × 10^n`.
+fn decimal_digits(text: &str) -> (String, i32) {
+    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (text, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all: String = int.chars().chain(frac.chars()).collect();
+    let leading = all.len() - all.trim_start_matches('0').len();
+    let digits = all[leading..].trim_end_matches('0').to_owned();
+    let int_len = i32::try_from(int.len()).unwrap_or(i32::MAX);
+    let leading = i32::try_from(leading).unwrap_or(i32::MAX);
+    (digits, exponent + int_len - leading)
 }
 
 #[cfg(test)]
@@ -192,6 +209,20 @@ mod tests {
         assert_eq!(num(2e-3), "0.002");
         assert_eq!(num(0.000001234), "0.000001234");
         assert_eq!(num(333333333.3333333), "333333333.3333333");
+    }
+
+    #[test]
+    #[allow(clippy::excessive_precision)] // the exact value is the point
+    fn exact_decimal_ties_go_to_the_even_digit() {
+        // 2586107838255.15625 is exactly representable; both ...1562 and
+        // ...1563 read back as it, and ECMAScript picks the even digit.
+        assert_eq!(num(2586107838255.15625), "2586107838255.1562");
+        assert_eq!(num(-2586107838255.15625), "-2586107838255.1562");
+        assert_eq!(num(4503599627370495.5), "4503599627370495.5");
+        assert_eq!(num(0.30000000000000004), "0.30000000000000004");
+        assert_eq!(num(9.999999999999998e-7), "9.999999999999997e-7");
+        assert_eq!(num(0.0000015), "0.0000015");
+        assert_eq!(num(123456789012.5), "123456789012.5");
     }
 
     #[test]

@@ -13,6 +13,17 @@ use crate::node::Node;
 pub(crate) const MAX_DEPTH: usize = 64;
 
 pub(crate) fn parse(bytes: &[u8]) -> Result<Node<'_>, Error> {
+    parse_with_depth(bytes, MAX_DEPTH)
+}
+
+/// Parses a canonical form produced by this crate: its params sit two levels
+/// below the top (`{"params":{"config":…}}`), so it nests up to two levels
+/// deeper than any params text that was accepted.
+pub(crate) fn parse_canonical(bytes: &[u8]) -> Result<Node<'_>, Error> {
+    parse_with_depth(bytes, MAX_DEPTH + 2)
+}
+
+fn parse_with_depth(bytes: &[u8], max_depth: usize) -> Result<Node<'_>, Error> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Error::invalid(format!(
             "params are not valid UTF-8 (at byte {})",
@@ -23,6 +34,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Node<'_>, Error> {
         text,
         bytes: text.as_bytes(),
         pos: 0,
+        max_depth,
     };
     parser.skip_ws();
     let value = parser.value(0)?;
@@ -37,6 +49,7 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    max_depth: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -81,7 +94,7 @@ impl<'a> Parser<'a> {
     }
 
     fn check_depth(&self, depth: usize) -> Result<(), Error> {
-        if depth > MAX_DEPTH {
+        if depth > self.max_depth {
             Err(self.error(&format!("nesting deeper than {MAX_DEPTH} levels")))
         } else {
             Ok(())

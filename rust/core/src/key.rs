@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, OnceLock};
 
@@ -248,6 +249,191 @@ impl Key {
     /// equality; equal keys need not be the same allocation).
     pub fn ptr_eq(a: &Key, b: &Key) -> bool {
         Arc::ptr_eq(&a.0, &b.0)
+    }
+}
+
+/// One place where two keys differ, as listed by [`Key::diff`].
+///
+/// `left` and `right` are the values at `path` as canonical JSON text
+/// (`None` where the path is absent on that side); a secret's value is
+/// always shown as the JSON string `"***"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Difference {
+    /// `kind`, `service_name`, a parameter name, then `.member` and `[index]`
+    /// steps into nested values, e.g. `config.retries.mode`.
+    pub path: String,
+    /// The value on the left (`self`) side.
+    pub left: Option<String>,
+    /// The value on the right (`other`) side.
+    pub right: Option<String>,
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let side = |v: &Option<String>| v.clone().unwrap_or_else(|| "(absent)".to_owned());
+        write!(
+            f,
+            "{}: {} -> {}",
+            self.path,
+            side(&self.left),
+            side(&self.right)
+        )
+    }
+}
+
+impl Key {
+    /// Lists where `self` and `other` differ — what an operator needs when
+    /// two services did not share a client. Empty exactly when the keys are
+    /// equal. Nested objects are compared member by member and arrays of
+    /// equal length item by item; any other difference is reported at the
+    /// deepest common path. Secrets are compared by digest and shown as
+    /// `"***"`.
+    ///
+    /// ```
+    /// use clientcache::{Key, Params, Value};
+    /// let a = Key::client("s3", &Params::new().with("region_name", "us-west-2"))?;
+    /// let b = Key::client("s3", &Params::new()
+    ///     .with("region_name", "eu-west-1")
+    ///     .with("config", Value::object([("retries", Value::object([("mode", "standard")]))])))?;
+    /// let diff: Vec<String> = a.diff(&b).iter().map(ToString::to_string).collect();
+    /// assert_eq!(diff, [
+    ///     r#"config: (absent) -> {"retries":{"mode":"standard"}}"#,
+    ///     r#"region_name: "us-west-2" -> "eu-west-1""#,
+    /// ]);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn diff(&self, other: &Key) -> Vec<Difference> {
+        let mut out = Vec::new();
+        if self == other {
+            return out;
+        }
+        let text = |s: &str| {
+            let mut quoted = String::new();
+            jcs::write_string(&mut quoted, s);
+            Some(quoted)
+        };
+        if self.kind() != other.kind() {
+            out.push(Difference {
+                path: "kind".to_owned(),
+                left: text(self.kind().as_str()),
+                right: text(other.kind().as_str()),
+            });
+        }
+        if self.service_name() != other.service_name() {
+            out.push(Difference {
+                path: "service_name".to_owned(),
+                left: text(self.service_name()),
+                right: text(other.service_name()),
+            });
+        }
+        let left = crate::json::parse_canonical(self.canonical().as_bytes());
+        let right = crate::json::parse_canonical(other.canonical().as_bytes());
+        let (Ok(left), Ok(right)) = (left, right) else {
+            debug_assert!(false, "canonical forms always parse");
+            return out;
+        };
+        let mut path = String::new();
+        diff_nodes(
+            &mut path,
+            left.get("params"),
+            right.get("params"),
+            false,
+            &mut out,
+        );
+        out
+    }
+}
+
+impl Key {
+    /// [`Key::diff`] as JSON text, the form the C ABI and the command-line
+    /// tool give: `[{"path":"region_name","left":"us-west-2","right":"eu-west-1"}]`,
+    /// with `left` or `right` left out where the path is absent on that side.
+    pub fn diff_json(&self, other: &Key) -> String {
+        let mut out = String::from("[");
+        for (i, d) in self.diff(other).iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"path\":");
+            jcs::write_string(&mut out, &d.path);
+            for (name, value) in [("left", &d.left), ("right", &d.right)] {
+                if let Some(value) = value {
+                    let _ = write!(out, ",\"{name}\":{value}");
+                }
+            }
+            out.push('}');
+        }
+        out.push(']');
+        out
+    }
+}
+
+fn render_value(node: &Node<'_>, secret: bool) -> String {
+    let mut text = String::new();
+    if secret {
+        text.push_str("\"***\"");
+    } else {
+        jcs::write_value(&mut text, node);
+    }
+    text
+}
+
+/// Appends the differences between `a` and `b` at `path` (the params object
+/// itself when `path` is empty).
+fn diff_nodes(
+    path: &mut String,
+    a: Option<&Node<'_>>,
+    b: Option<&Node<'_>>,
+    secret: bool,
+    out: &mut Vec<Difference>,
+) {
+    match (a, b) {
+        (Some(x), Some(y)) if x == y => {}
+        (Some(Node::Object(xs)), Some(Node::Object(ys))) => {
+            // Both member lists are in canonical (UTF-16) order: merge them.
+            let (mut i, mut j) = (0, 0);
+            while i < xs.len() || j < ys.len() {
+                let order = match (xs.get(i), ys.get(j)) {
+                    (Some(x), Some(y)) => jcs::utf16_cmp(&x.0, &y.0),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    _ => std::cmp::Ordering::Greater,
+                };
+                let (name, left, right) = match order {
+                    std::cmp::Ordering::Less => (&xs[i].0, Some(&xs[i].1), None),
+                    std::cmp::Ordering::Greater => (&ys[j].0, None, Some(&ys[j].1)),
+                    std::cmp::Ordering::Equal => (&xs[i].0, Some(&xs[i].1), Some(&ys[j].1)),
+                };
+                if order.is_le() {
+                    i += 1;
+                }
+                if order.is_ge() {
+                    j += 1;
+                }
+                let len = path.len();
+                let top_level = path.is_empty();
+                if !top_level {
+                    path.push('.');
+                }
+                path.push_str(name);
+                let secret = secret || (top_level && SECRET_PARAMS.contains(&name.as_ref()));
+                diff_nodes(path, left, right, secret, out);
+                path.truncate(len);
+            }
+        }
+        (Some(Node::Array(xs)), Some(Node::Array(ys))) if xs.len() == ys.len() => {
+            for (i, (x, y)) in xs.iter().zip(ys).enumerate() {
+                let len = path.len();
+                let _ = write!(path, "[{i}]");
+                diff_nodes(path, Some(x), Some(y), secret, out);
+                path.truncate(len);
+            }
+        }
+        (None, None) => {}
+        (left, right) => out.push(Difference {
+            path: path.clone(),
+            left: left.map(|n| render_value(n, secret)),
+            right: right.map(|n| render_value(n, secret)),
+        }),
     }
 }
 
@@ -504,7 +690,9 @@ fn render_label(key: &Key) -> String {
     let mut label = String::from(key.service_name());
     label.push('(');
     // The canonical form was produced by this crate, so it always parses.
-    let parsed = crate::json::parse(key.canonical().as_bytes()).ok();
+    let parsed = crate::json::parse_canonical(key.canonical().as_bytes());
+    debug_assert!(parsed.is_ok(), "canonical form must parse");
+    let parsed = parsed.ok();
     if let Some(Node::Object(members)) = parsed.as_ref().and_then(|v| v.get("params")) {
         for (i, (name, value)) in members.iter().enumerate() {
             if i > 0 {
@@ -617,6 +805,63 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(!err.contains("hunter2"));
+    }
+
+    #[test]
+    fn label_keeps_values_nested_to_the_maximum_depth() {
+        // The params object, `config` and 62 arrays: the deepest text accepted.
+        let nest = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));
+        let params = |inner: &str| format!(r#"{{"config":{{"x":{inner}}},"region_name":"r"}}"#);
+        let too_deep = params(&nest(MAX_DEPTH - 1));
+        assert!(Key::from_json(Kind::Client, "s3", too_deep.as_bytes()).is_err());
+        let inner = nest(MAX_DEPTH - 2);
+        let key = Key::from_json(Kind::Client, "s3", params(&inner).as_bytes()).unwrap();
+        assert_eq!(
+            key.label(),
+            format!(r#"s3(config={{"x":{inner}}}, region_name="r")"#)
+        );
+    }
+
+    #[test]
+    fn diff_names_every_differing_path_and_hides_secrets() {
+        let a = Key::from_json(
+            Kind::Client,
+            "s3",
+            br#"{"aws_secret_access_key":"hunter2","region_name":"us-west-2",
+                "config":{"retries":{"mode":"standard","total_max_attempts":3},"order":[1,2],"x":[1]}}"#,
+        )
+        .unwrap();
+        let b = Key::from_json(
+            Kind::Resource,
+            "sqs",
+            br#"{"aws_secret_access_key":"hunter3","profile_name":"dev",
+                "config":{"retries":{"mode":"adaptive"},"order":[1,3],"x":[1,2]}}"#,
+        )
+        .unwrap();
+        let diff: Vec<String> = a.diff(&b).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            diff,
+            [
+                r#"kind: "client" -> "resource""#,
+                r#"service_name: "s3" -> "sqs""#,
+                r#"aws_secret_access_key: "***" -> "***""#,
+                r#"config.order[1]: 2 -> 3"#,
+                r#"config.retries.mode: "standard" -> "adaptive""#,
+                r#"config.retries.total_max_attempts: 3 -> (absent)"#,
+                r#"config.x: [1] -> [1,2]"#,
+                r#"profile_name: (absent) -> "dev""#,
+                r#"region_name: "us-west-2" -> (absent)"#,
+            ]
+        );
+        assert!(!format!("{:?}", a.diff(&b)).contains("hunter"));
+        assert!(a.diff(&a.clone()).is_empty());
+        assert_eq!(a.diff_json(&a), "[]");
+        let json = a.diff_json(&b);
+        assert!(json.starts_with(r#"[{"path":"kind","left":"client","right":"resource"},"#));
+        assert!(json.contains(r#"{"path":"profile_name","right":"dev"}"#));
+        assert!(json.contains(r#"{"path":"aws_secret_access_key","left":"***","right":"***"}"#));
+        let same = Key::from_json(Kind::Client, "s3", a.canonical().as_bytes());
+        assert!(same.is_err(), "a canonical form is not params text");
     }
 
     #[test]

@@ -25,6 +25,6 @@ mod value;
 
 pub use cache::{Cache, Stats};
 pub use error::{Error, InsertError};
-pub use key::{CANONICAL_VERSION, Key, Kind, SECRET_PARAMS};
+pub use key::{CANONICAL_VERSION, Difference, Key, Kind, SECRET_PARAMS};
 pub use store::Policy;
 pub use value::{Params, Value};

@@ -154,10 +154,10 @@ fn run(policy: Policy, max_size: usize, ops: Vec<Op>) -> Result<(), TestCaseErro
                     (a, b) => prop_assert!(false, "get {}: {:?} vs {:?}", k, a, b),
                 }
             }
-            Op::Lookup(k) => prop_assert_eq!(cache.lookup(&keys[k]), model.get(k)),
+            Op::Lookup(k) => prop_assert_eq!(cache.lookup(&keys[k]).unwrap(), model.get(k)),
             Op::Peek(k) => {
                 let expected = model.position(k).map(|i| model.entries[i].1);
-                prop_assert_eq!(cache.peek(&keys[k]), expected);
+                prop_assert_eq!(cache.peek(&keys[k]).ok(), expected);
             }
             Op::Contains(k) => {
                 prop_assert_eq!(cache.contains(&keys[k]), model.position(k).is_some())

@@ -216,8 +216,9 @@ pub unsafe extern "C" fn clientcache_cache_get(
 ) -> clientcache_status {
     status_call("clientcache_cache_get", || {
         // SAFETY: forwarded from the caller's contract.
-        let (handle, key, out) =
-            unsafe { (try_ref(c, "c")?, try_ref(k, "k")?, Out::new(out, "out")?) };
+        // Out-pointers first: they are NULL on every failure that follows.
+        let (out, handle, key) =
+            unsafe { (Out::new(out, "out")?, try_ref(c, "c")?, try_ref(k, "k")?) };
         out.set_arc(handle.cache.get(key)?);
         Ok(())
     })
@@ -235,13 +236,10 @@ pub unsafe extern "C" fn clientcache_cache_peek(
 ) -> clientcache_status {
     status_call("clientcache_cache_peek", || {
         // SAFETY: forwarded from the caller's contract.
-        let (handle, key, out) =
-            unsafe { (try_ref(c, "c")?, try_ref(k, "k")?, Out::new(out, "out")?) };
-        let value = handle.cache.peek(key).ok_or_else(|| {
-            Failure::from(clientcache_core::Error::NotFound {
-                key: Some(key.label().to_owned()),
-            })
-        })?;
+        // Out-pointers first: they are NULL on every failure that follows.
+        let (out, handle, key) =
+            unsafe { (Out::new(out, "out")?, try_ref(c, "c")?, try_ref(k, "k")?) };
+        let value = handle.cache.peek(key)?;
         out.set_arc(value);
         Ok(())
     })
@@ -278,8 +276,9 @@ pub unsafe extern "C" fn clientcache_cache_remove(
 ) -> clientcache_status {
     status_call("clientcache_cache_remove", || {
         // SAFETY: forwarded from the caller's contract.
-        let (handle, key, out) =
-            unsafe { (try_ref(c, "c")?, try_ref(k, "k")?, Out::optional(out)) };
+        // Out-pointers first: they are NULL on every failure that follows.
+        let (out, handle, key) =
+            unsafe { (Out::optional(out), try_ref(c, "c")?, try_ref(k, "k")?) };
         let value = handle.cache.remove(key)?;
         if let Some(out) = out {
             out.set_arc(value);
@@ -302,11 +301,12 @@ pub unsafe extern "C" fn clientcache_cache_pop_victim(
 ) -> clientcache_status {
     status_call("clientcache_cache_pop_victim", || {
         // SAFETY: forwarded from the caller's contract.
-        let (handle, out_key, out_value) = unsafe {
+        // Out-pointers first: they are NULL on every failure that follows.
+        let (out_key, out_value, handle) = unsafe {
             (
-                try_ref(c, "c")?,
                 Out::optional(out_key),
                 Out::optional(out_value),
+                try_ref(c, "c")?,
             )
         };
         let (key, value) = handle.cache.pop_victim()?;
@@ -342,8 +342,9 @@ pub unsafe extern "C" fn clientcache_cache_get_or_insert_with(
 ) -> clientcache_status {
     status_call("clientcache_cache_get_or_insert_with", || {
         // SAFETY: forwarded from the caller's contract.
-        let (handle, key, out) =
-            unsafe { (try_ref(c, "c")?, try_ref(k, "k")?, Out::new(out, "out")?) };
+        // Out-pointers first: they are NULL on every failure that follows.
+        let (out, handle, key) =
+            unsafe { (Out::new(out, "out")?, try_ref(c, "c")?, try_ref(k, "k")?) };
         let factory = factory.ok_or_else(|| Failure::null("factory"))?;
         let releaser = handle.releaser;
         let value = handle.cache.get_or_insert_with(key, || {
@@ -431,7 +432,8 @@ pub unsafe extern "C" fn clientcache_cache_copy(
 ) -> clientcache_status {
     status_call("clientcache_cache_copy", || {
         // SAFETY: forwarded from the caller's contract.
-        let (handle, out) = unsafe { (try_ref(c, "c")?, Out::new(out, "out")?) };
+        // Out-pointer first: it is NULL on every failure that follows.
+        let (out, handle) = unsafe { (Out::new(out, "out")?, try_ref(c, "c")?) };
         out.set(CacheHandle {
             cache: handle.cache.copy(),
             releaser: handle.releaser,
@@ -484,7 +486,8 @@ pub unsafe extern "C" fn clientcache_cache_snapshot(
 ) -> clientcache_status {
     status_call("clientcache_cache_snapshot", || {
         // SAFETY: forwarded from the caller's contract.
-        let (handle, out) = unsafe { (try_ref(c, "c")?, Out::new(out, "out")?) };
+        // Out-pointer first: it is NULL on every failure that follows.
+        let (out, handle) = unsafe { (Out::new(out, "out")?, try_ref(c, "c")?) };
         out.set(handle.cache.keys());
         Ok(())
     })

@@ -181,3 +181,30 @@ pub unsafe extern "C" fn clientcache_key_canonical(
         unsafe { write_text(key.canonical(), buf, cap, out_len) }
     })
 }
+
+/// Lists where two keys differ, as a JSON array text with the same buffer
+/// rules as `clientcache_key_label`: one object per differing path,
+/// `{"path": "config.retries.mode", "left": "standard", "right": "adaptive"}`,
+/// without `left` (or `right`) where the path is absent on that side. Paths
+/// are `kind`, `service_name`, a parameter name, then `.member` and `[index]`
+/// steps into nested values; secrets are shown as `"***"`. Equal keys give
+/// `[]`. This is what to log when two services did not share a client.
+///
+/// # Safety
+/// `a` and `b` are NULL or live keys; `buf` is NULL or writable for `cap`
+/// bytes; `out_len` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn clientcache_key_diff(
+    a: *const clientcache_key,
+    b: *const clientcache_key,
+    buf: *mut libc::c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> clientcache_status {
+    status_call("clientcache_key_diff", || {
+        // SAFETY: forwarded from the caller's contract.
+        let (a, b) = unsafe { (try_ref(a, "a")?, try_ref(b, "b")?) };
+        // SAFETY: forwarded from the caller's contract.
+        unsafe { write_text(&a.diff_json(b), buf, cap, out_len) }
+    })
+}
