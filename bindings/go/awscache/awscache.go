@@ -447,11 +447,15 @@ type memoKey struct {
 // safe for concurrent use.
 //
 // A Session prints (with any fmt verb) its default options with secrets as
-// ***; its state sits behind a pointer, so not even a copy printed with
-// %+v shows a secret.
+// ***. Its state sits behind a pointer to a pointer, which fmt never
+// follows, so not even a Session inside an unexported field of a struct
+// printed with %+v or a wrong verb shows a secret (fmt cannot call methods
+// there, and it follows one pointer to a struct when reporting a wrong verb).
 type Session struct {
-	st *sessionState
+	ref **sessionState
 }
+
+func (s *Session) state() *sessionState { return *s.ref }
 
 type sessionState struct {
 	defaults settings
@@ -514,21 +518,21 @@ func NewSession(opts ...SessionOption) (*Session, error) {
 		st.lru.Close()
 		return nil, err
 	}
-	return &Session{st: st}, nil
+	return &Session{ref: &st}, nil
 }
 
 // Cache returns the session's cache for a policy, e.g. to read its Stats or
 // Keys, or to Remove a client.
 func (s *Session) Cache(p clientcache.Policy) *clientcache.Cache[any] {
 	if p == clientcache.LFU {
-		return s.st.lfu
+		return s.state().lfu
 	}
-	return s.st.lru
+	return s.state().lru
 }
 
 // Close closes both caches. Later calls fail with clientcache.ErrClosed.
 func (s *Session) Close() error {
-	return errors.Join(s.st.lru.Close(), s.st.lfu.Close())
+	return errors.Join(s.state().lru.Close(), s.state().lfu.Close())
 }
 
 // Key returns the cache key of a client of this session: the session's
@@ -544,7 +548,7 @@ func (s *Session) Key(service string, opts ...Option) (*clientcache.Key, error) 
 // entry resolves the options of a call (session defaults first) and
 // returns the memoized key for them, and the policy they select.
 func (s *Session) entry(op, service string, opts []Option) (*memoEntry, clientcache.Policy, error) {
-	st := s.st
+	st := s.state()
 	// Built in place: settings is large, and this is the hot path of a hit.
 	mk := memoKey{service: service, s: st.defaults}
 	for _, o := range opts {

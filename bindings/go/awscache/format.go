@@ -24,11 +24,12 @@ func (s settings) Format(f fmt.State, verb rune) { formatRedacted(f, verb, s.Str
 // capacity of its caches, e.g. `awscache.Session{defaults:
 // map[region_name:us-west-2], max size 10}`.
 func (s Session) String() string {
-	if s.st == nil {
+	if s.ref == nil {
 		return "awscache.Session{}"
 	}
-	return "awscache.Session{defaults: " + s.st.defaults.params().String() +
-		", max size " + strconv.Itoa(s.st.maxSize) + "}"
+	st := *s.ref
+	return "awscache.Session{defaults: " + st.defaults.params().String() +
+		", max size " + strconv.Itoa(st.maxSize) + "}"
 }
 
 // GoString is %#v: the same redacted text.
