@@ -27,7 +27,7 @@ export AWS_EC2_METADATA_DISABLED := true
 
 .PHONY: help build lib header test demo bench install clean
 help:
-	@echo "make build     build libclientcache (.so, .a) and the Rust crates"
+	@echo "make build     build libclientcache (.so, .a) and the clientcache-key tool"
 	@echo "make header    regenerate include/clientcache.h with cbindgen"
 	@echo "make test      every suite: Rust, header, C (valgrind), Go, Node, Bazel, Nix"
 	@echo "make demo      the main job: one short program per language, compared"
@@ -40,7 +40,7 @@ build: lib
 lib:
 	@mkdir -p $(ROOT)/build
 	@$(ENSURE) rust
-	cd rust && $(CARGO) build --release --locked -p clientcache-ffi
+	cd rust && $(CARGO) build --release --locked -p clientcache-ffi -p clientcache-cli
 
 include $(sort $(wildcard mk/*.mk))
 

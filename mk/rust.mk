@@ -26,7 +26,15 @@ test-header:
 	fi
 	@python3 $(ROOT)/scripts/check-header.py $(INCLUDE_DIR)/clientcache.h
 
-TEST_SUITES_ALL += test-rust test-header
+# The canonical form against an independent RFC 8785 implementation, over
+# 25 000 random params (random doubles, exact decimal ties, exponent
+# thresholds, names across the BMP/astral boundary, control characters).
+.PHONY: test-identity
+test-identity: lib
+	@$(ENSURE) rfc8785
+	python3 $(ROOT)/tests/jcs/differential.py $(LIB_DIR)/clientcache-key --count 25000
+
+TEST_SUITES_ALL += test-rust test-header test-identity
 
 # make install PREFIX=/dir: the shared and static library, the header and a
 # pkg-config file.

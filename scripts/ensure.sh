@@ -34,7 +34,16 @@ for tool in "$@"; do
     valgrind) command -v valgrind >/dev/null || apt_install valgrind ;;
     pkg-config) command -v pkg-config >/dev/null || apt_install pkg-config ;;
     cc) command -v cc >/dev/null || apt_install build-essential ;;
-    go) command -v go >/dev/null || apt_install golang-go ;;
+    go)
+      # Debian 12's golang-go is 1.19, too old for the module (go.mod asks for
+      # 1.24): never install it; name the minimum instead.
+      min=1.24
+      have=$(go env GOVERSION 2>/dev/null | sed -n 's/^go\([0-9]*\.[0-9]*\).*/\1/p')
+      if [ -z "$have" ] || [ "$(printf '%s\n%s\n' "$min" "$have" | sort -V | head -1)" != "$min" ]; then
+        echo "ensure: Go >= $min is required (found: ${have:-none}); install it from the Go project's release archives into /usr/local/go" >&2
+        exit 1
+      fi
+      ;;
     node) command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm ;;
     bazel) command -v bazel >/dev/null && dpkg -s bazel-bootstrap-source >/dev/null 2>&1 || apt_install bazel-bootstrap bazel-bootstrap-source ;;
     nix) command -v nix >/dev/null || apt_install nix-bin ;;
@@ -43,6 +52,14 @@ for tool in "$@"; do
       if ! python3 -c 'import moto.server, flask, flask_cors' >/dev/null 2>&1; then
         echo "ensure: installing moto[server] (pip) for the local S3-compatible test server" >&2
         python3 -m pip install --quiet 'moto[server]' >&2
+      fi
+      ;;
+    rfc8785)
+      # An independent RFC 8785 implementation for the canonical-form
+      # differential test.
+      if ! python3 -c 'import rfc8785' >/dev/null 2>&1; then
+        echo "ensure: installing rfc8785 (pip), an independent RFC 8785 implementation" >&2
+        python3 -m pip install --quiet rfc8785 >&2
       fi
       ;;
     *) echo "ensure: unknown tool $tool" >&2; exit 2 ;;
