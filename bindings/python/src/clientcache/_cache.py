@@ -312,6 +312,11 @@ class _Cache:
             value = self._lookup(key, _get)
             if value is not _MISSING:
                 return value
+        return self._build(key, factory)
+
+    def _build(self, key, factory):
+        """get_or_insert_with: single-flight build on a miss (or the value,
+        if another thread put it there meanwhile)."""
         flight = _Flight(factory, key, self._vtype, self._kind)
         fid = next(_flight_ids)
         _flights[fid] = flight

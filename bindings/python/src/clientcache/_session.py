@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import threading
+from ctypes import byref, c_void_p
 from threading import get_ident
 
 import boto3
@@ -21,7 +22,7 @@ __all__ = ["Session", "SessionCache", "SessionClientCache", "SessionResourceCach
 _Boto3Session = boto3.session.Session
 _MEMO_SIZE = 256
 # Only calls made of these types are memoized: no int/float (1 == True), no
-# objects (a Config can be mutated), no secrets (see Session._memo_id).
+# objects (a Config can be mutated), no secrets (see _memoizable).
 _MEMO_TYPES = frozenset((str, bool, type(None)))
 _SECRET_POSITIONS = 6  # service, region, api_version, use_ssl, verify, endpoint, then secrets
 
@@ -90,19 +91,23 @@ def _sdk_arguments(args, kwargs):
     return args, kwargs
 
 
-def _memo_id(args, kwargs):
-    """A memo id for a call, or None when the call must not be memoized."""
+def _memoizable(args, kwargs):
+    """True when a call may enter the memo: plain str / bool / None values
+    only (no number: 1 == True; no object: a Config can be changed in place)
+    and no secret (a memo entry outlives the client that holds it)."""
     if len(args) > _SECRET_POSITIONS:
-        return None
+        return False
     for value in args:
         if type(value) not in _MEMO_TYPES:
-            return None
-    if not kwargs:
-        return args
+            return False
     for name, value in kwargs.items():
         if type(value) not in _MEMO_TYPES or (value is not None and name in SECRETS):
-            return None
-    return (args, tuple(kwargs.items()))
+            return False
+    return True
+
+
+def _exact_types(args, kwargs, types):
+    return tuple(map(type, args)) + tuple(map(type, kwargs.values())) == types
 
 
 class Session(_Boto3Session):
@@ -153,26 +158,50 @@ class Session(_Boto3Session):
         """The ResourceCacheKey that ``self.resource(*args, **kwargs)`` uses."""
         return self._key(n.KIND_RESOURCE, args, kwargs)
 
-    def _cached(self, kind, args, kwargs, eviction_policy, max_size, build):
+    def _memo_key(self, kind, args, kwargs):
+        """The key of a call, through the memo. A memo id is the call's
+        arguments as given; an entry is only made for a _memoizable call
+        and remembers the argument types when one is a bool, so that
+        equal-but-different values (True and 1) never share an entry."""
+        memo = self._memo[kind]
+        try:
+            mid = (args, tuple(kwargs.items())) if kwargs else args
+            entry = memo.get(mid)
+        except TypeError:  # an unhashable argument: never memoized
+            mid = entry = None
+        if entry is not None and (entry[1] is None or _exact_types(args, kwargs, entry[1])):
+            return entry[0]
+        key = self._key(kind, args, kwargs)
+        if mid is not None and _memoizable(args, kwargs):
+            types = None
+            if any(type(v) is bool for v in args) or any(type(v) is bool for v in kwargs.values()):
+                types = tuple(map(type, args)) + tuple(map(type, kwargs.values()))
+            with self._memo_lock:
+                if len(memo) >= _MEMO_SIZE:
+                    memo.pop(next(iter(memo)), None)
+                memo[mid] = (key, types)
+        return key
+
+    def _cached(self, kind, args, kwargs, eviction_policy, max_size):
         cache = self._policies[kind].get(eviction_policy)
         if cache is None:
             raise FAMILY[kind][0](f"invalid eviction policy {eviction_policy!r}; valid: 'LRU', 'LFU'",
                                   code="INVALID_ARGUMENT", param="eviction_policy")
-        mid = _memo_id(args, kwargs)
-        memo = self._memo[kind]
-        key = memo.get(mid) if mid is not None else None
-        if key is None:
-            key = self._key(kind, args, kwargs)
-            if mid is not None:
-                with self._memo_lock:
-                    if len(memo) >= _MEMO_SIZE:
-                        memo.pop(next(iter(memo)), None)
-                    memo[mid] = key
+        key = self._memo_key(kind, args, kwargs)
+        # The hit path: one short call to see the key is there (it counts no
+        # lookup), one get (a hit, promoting), the lease read and freed.
+        ptr, kptr = cache._ptr, key._ptr
         value = _MISSING
-        if key in cache:
-            value = cache._lookup(key, _get_fast)
+        if _contains(ptr, kptr):
+            lease = c_void_p()
+            if _get(ptr, kptr, byref(lease)) == 0:
+                value = _values[_lease_value(lease)][1]
+                _lease_free(lease)
         if value is _MISSING:
-            value = cache.get_or_create(key, build)
+            if kind:
+                value = cache._build(key, lambda: self._build_resource(args, kwargs))
+            else:
+                value = cache._build(key, lambda: self._build_client(args, kwargs))
         if max_size is not None and max_size != cache.max_size:
             cache.max_size = max_size
         return value
@@ -185,13 +214,11 @@ class Session(_Boto3Session):
         if self._resource_builders and get_ident() in self._resource_builders:
             # boto3's resource() asking for its own client: not cached apart.
             return _Boto3Session.client(self, *args, **kwargs)
-        return self._cached(n.KIND_CLIENT, args, kwargs, eviction_policy, max_size,
-                            lambda: self._build_client(args, kwargs))
+        return self._cached(n.KIND_CLIENT, args, kwargs, eviction_policy, max_size)
 
     def resource(self, *args, eviction_policy=None, max_size=None, **kwargs):
         """The cached resource for boto3's ``resource(*args, **kwargs)``."""
-        return self._cached(n.KIND_RESOURCE, args, kwargs, eviction_policy, max_size,
-                            lambda: self._build_resource(args, kwargs))
+        return self._cached(n.KIND_RESOURCE, args, kwargs, eviction_policy, max_size)
 
     def _build_client(self, args, kwargs):
         args, kwargs = _sdk_arguments(args, kwargs)
@@ -207,7 +234,11 @@ class Session(_Boto3Session):
             self._resource_builders.discard(me)
 
 
-_get_fast = n.fastlib.clientcache_cache_get
+_get = n.fastlib.clientcache_cache_get
+_contains = n.fastlib.clientcache_cache_contains
+_lease_value = n.fastlib.clientcache_lease_value
+_lease_free = n.fastlib.clientcache_lease_free
+_values = n._values
 
 
 class _DefaultSessionView(Session):
@@ -285,7 +316,14 @@ def get_default_session():
 def client(*args, eviction_policy=None, max_size=None, **kwargs):
     """The cached client for ``boto3.client(*args, **kwargs)`` from the
     default session (see get_default_session)."""
-    return get_default_session().client(*args, eviction_policy=eviction_policy, max_size=max_size, **kwargs)
+    session = boto3.DEFAULT_SESSION
+    if session is None:
+        session = _own_default[0] or get_default_session()
+    elif not isinstance(session, Session):
+        session = get_default_session()
+    if session._resource_builders and get_ident() in session._resource_builders:
+        return session.client(*args, **kwargs)
+    return session._cached(0, args, kwargs, eviction_policy, max_size)
 
 
 def resource(*args, eviction_policy=None, max_size=None, **kwargs):
