@@ -1,5 +1,5 @@
-# Rust high-level API (issue 5, crate clientcache-aws in rust/aws) and its
-# part of the demo (issue 7).
+# Rust high-level API (crate clientcache-aws in rust/aws) and its part of
+# the demo.
 #
 #   make test-aws    the crate's tests (unit, integration, doc-tests) against
 #                    moto's S3 server started on 127.0.0.1 for the run by

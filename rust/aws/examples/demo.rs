@@ -1,4 +1,4 @@
-//! The Rust part of `make demo` (issue 7): the demo key, a cached real
+//! The Rust part of `make demo`: the demo key, a cached real
 //! `aws_sdk_s3::Client`, a hit, LRU and LFU evictions, the exists and
 //! not-found errors, the stats, and a live cost comparison. No network, no
 //! AWS account: building an S3 client does not connect anywhere.
@@ -29,9 +29,18 @@ const SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 fn demo_params() -> ClientParams {
     ClientParams::new()
         .region_name("us-west-2")
-        .max_attempts(3)
+        // The shared demo key spells botocore's legacy retry count (3
+        // retries = 4 attempts); `.max_attempts(n)` would be total attempts.
+        .config_entry(&["retries", "max_attempts"], 3)
         .retry_mode("standard")
         .credentials(ACCESS_KEY, SECRET_KEY, None)
+}
+
+fn https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::rustls(CryptoMode::Ring))
+        .build_https()
 }
 
 fn region_params(region: &str) -> ClientParams {
@@ -197,6 +206,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 .region(Region::new("us-west-2"))
                 .credentials_provider(creds)
                 .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(4))
+                // What the SDK's default HTTPS client feature would add per
+                // client (this crate compiles rustls with ring instead).
+                .http_client(https_client())
                 .load()
                 .await;
             S3::new(&config)

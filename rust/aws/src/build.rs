@@ -1,33 +1,32 @@
-//! Turns `ClientParams` (plus the session's defaults) into an `SdkConfig`
-//! and the service-specific leftovers. Every parameter and every `config`
-//! entry is either applied, handed to the client type, or rejected.
+//! Turns `ClientParams` (already merged over the session's defaults) into
+//! an `SdkConfig` and the service-specific leftovers. Every parameter and
+//! every `config` entry is either applied, handed to the client type, or
+//! rejected.
 
 use std::borrow::Cow;
+use std::path::PathBuf;
 use std::time::Duration;
 
+use aws_config::environment::EnvironmentVariableRegionProvider;
+use aws_config::imds::region::ImdsRegionProvider;
 use aws_config::meta::region::RegionProviderChain;
 use aws_config::profile::{ProfileFileCredentialsProvider, ProfileFileRegionProvider};
+use aws_config::provider_config::ProviderConfig;
 use aws_config::retry::{RetryConfig, RetryMode};
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{AppName, BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
-use aws_runtime::env_config::file::EnvConfigFiles as ProfileFiles;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_runtime::env_config::file::{
+    EnvConfigFileKind as ProfileFileKind, EnvConfigFiles as ProfileFiles,
+};
 use aws_smithy_types::checksum_config::{RequestChecksumCalculation, ResponseChecksumValidation};
 use aws_types::os_shim_internal::{Env, Fs};
 use clientcache::Value;
 
 use crate::Error;
-use crate::params::{ClientParams, Verify};
+use crate::params::{CREDENTIAL_PROVIDER, ClientParams, Verify};
 use crate::sdk::ServiceOptions;
-
-/// What a session contributes when the params leave something out.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Defaults {
-    pub(crate) profile_name: Option<String>,
-    pub(crate) region: Option<String>,
-    pub(crate) credentials: Option<Credentials>,
-    pub(crate) profile_files: Option<ProfileFiles>,
-}
 
 /// botocore `Config` names that the Rust SDK builder cannot honour, with the reason.
 const UNSUPPORTED_CONFIG: &[(&str, &str)] = &[
@@ -94,12 +93,13 @@ struct CommonConfig {
     response_checksum: Option<ResponseChecksumValidation>,
     disable_compression: Option<bool>,
     min_compression_size: Option<u32>,
+    profile_files: Option<ProfileFiles>,
 }
 
-/// Builds the `SdkConfig` for a client of `service` and the options its
+/// Builds the `SdkConfig` for a client of `service` from `params` (the
+/// call's params merged over the session's defaults) and the options its
 /// `SdkClient::build` must take.
 pub(crate) async fn load(
-    defaults: &Defaults,
     params: &ClientParams,
     service: &'static str,
     api_version: &'static str,
@@ -115,31 +115,42 @@ pub(crate) async fn load(
         }
     }
 
-    let common = parse_config(params.config.as_ref(), &mut options)?;
+    let common = parse_config(params, &mut options)?;
 
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    // Every client, and every credentials or region provider that needs the
+    // network (IMDS, ECS, STS web identity and assume-role, SSO), gets this
+    // HTTP client explicitly: the SDK crates are built without a default one.
+    let http_client = match &params.verify {
+        None | Some(Verify::Enabled(true)) => crate::tls::default_client(),
+        Some(Verify::Enabled(false)) => {
+            return Err(Error::unsupported(
+                "verify",
+                "the SDK's HTTPS client cannot disable certificate verification; pass a CA bundle path instead",
+            ));
+        }
+        Some(Verify::CaBundle(path)) => crate::tls::client_trusting(path)?,
+    };
+    let providers = ProviderConfig::default().with_http_client(http_client.clone());
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http_client);
 
-    // A profile named explicitly (params, else session) is honoured over the
-    // environment: its region and credentials come first, as with boto3's
-    // `Session(profile_name=…)`; what it lacks falls back to the usual chain.
+    // A profile named explicitly is honoured over the environment: what the
+    // params do not say explicitly (region, credentials, …) comes from it
+    // first, as with boto3's `Session(profile_name=…)`, and what it lacks
+    // falls back to the usual chain.
     //
-    // Region:      params > config.region_name > params' profile > session
-    //              region > session profile > environment (the SDK chain).
-    // Credentials: params > params' profile > session credentials > session
-    //              profile > environment (the SDK chain).
-    let files = defaults.profile_files.clone().unwrap_or_default();
-    let profile = params
-        .profile_name
-        .clone()
-        .or_else(|| defaults.profile_name.clone());
-    if defaults.profile_files.is_some() {
+    // Region:      region_name (or config.region_name) > profile > environment
+    // Credentials: static credentials or a credentials provider > profile
+    //              (only: a profile without usable credentials is an error
+    //              at the first request) > environment
+    let files = common.profile_files.clone().unwrap_or_default();
+    if common.profile_files.is_some() {
         loader = loader.profile_files(files.clone());
     }
-    if let Some(name) = &profile {
+    let profile = params.profile_name.as_ref();
+    if let Some(name) = profile {
         check_profile(name, &files).await?;
         loader = loader.profile_name(name.clone());
     }
-    let from_params_profile = params.profile_name.is_some();
 
     let explicit_region = match (&params.region_name, &common.region_name) {
         (Some(a), Some(b)) if a != b => {
@@ -151,57 +162,51 @@ pub(crate) async fn load(
         (Some(a), _) | (None, Some(a)) => Some(a.clone()),
         (None, None) => None,
     };
-    if let Some(r) = &explicit_region {
-        if r.is_empty() {
+    match (explicit_region, profile) {
+        (Some(r), _) if r.is_empty() => {
             return Err(Error::invalid("region_name", "must not be empty"));
         }
-    }
-    let profile_region = |name: &String| {
-        ProfileFileRegionProvider::builder()
-            .profile_name(name.clone())
-            .profile_files(files.clone())
-            .build()
-    };
-    match (
-        explicit_region,
-        &profile,
-        from_params_profile,
-        &defaults.region,
-    ) {
-        (Some(r), ..) => loader = loader.region(Region::new(r)),
-        (None, Some(name), true, session_region) => {
-            let mut chain = RegionProviderChain::first_try(profile_region(name));
-            if let Some(r) = session_region {
-                chain = chain.or_else(Region::new(r.clone()));
-            }
-            loader = loader.region(chain.or_default_provider());
+        (Some(r), _) => loader = loader.region(Region::new(r)),
+        (None, Some(name)) => {
+            let from_profile = ProfileFileRegionProvider::builder()
+                .configure(&providers)
+                .profile_name(name.clone())
+                .profile_files(files.clone())
+                .build();
+            // Then the rest of the SDK's default chain, each link given the
+            // explicit HTTP client (IMDS needs one).
+            let imds = ImdsRegionProvider::builder().configure(&providers).build();
+            let chain = RegionProviderChain::first_try(from_profile)
+                .or_else(EnvironmentVariableRegionProvider::new())
+                .or_else(imds);
+            loader = loader.region(chain);
         }
-        (None, _, _, Some(r)) => loader = loader.region(Region::new(r.clone())),
-        (None, Some(name), _, None) => {
-            let chain = RegionProviderChain::first_try(profile_region(name));
-            loader = loader.region(chain.or_default_provider());
-        }
-        (None, None, _, None) => {}
+        (None, None) => {}
     }
 
-    // Only the profile: a profile without usable credentials is an error at
-    // the first request, not a silent fall-back to other credentials.
-    let profile_credentials = |name: &String| {
-        ProfileFileCredentialsProvider::builder()
-            .profile_name(name.clone())
-            .profile_files(files.clone())
-            .build()
+    let credentials = match (static_credentials(params)?, &params.credentials_provider) {
+        (Some(_), Some(_)) => {
+            return Err(Error::invalid(
+                "credentials_provider",
+                "static credentials and a credentials provider were both given",
+            ));
+        }
+        (Some(c), None) => Some(SharedCredentialsProvider::new(c)),
+        (None, Some(p)) => Some(p.provider().clone()),
+        (None, None) => None,
     };
-    match (static_credentials(params)?, &profile, &defaults.credentials) {
-        (Some(c), ..) => loader = loader.credentials_provider(c),
-        (None, Some(name), _) if from_params_profile => {
-            loader = loader.credentials_provider(profile_credentials(name));
+    match (credentials, profile) {
+        (Some(c), _) => loader = loader.credentials_provider(c),
+        (None, Some(name)) => {
+            loader = loader.credentials_provider(
+                ProfileFileCredentialsProvider::builder()
+                    .configure(&providers)
+                    .profile_name(name.clone())
+                    .profile_files(files.clone())
+                    .build(),
+            );
         }
-        (None, _, Some(c)) => loader = loader.credentials_provider(c.clone()),
-        (None, Some(name), None) => {
-            loader = loader.credentials_provider(profile_credentials(name));
-        }
-        (None, None, None) => {}
+        (None, None) => {}
     }
 
     // Endpoint and scheme.
@@ -226,19 +231,6 @@ pub(crate) async fn load(
         loader = loader.endpoint_url(url.clone());
     } else if params.use_ssl == Some(false) {
         options.set_plain_http();
-    }
-
-    match &params.verify {
-        None | Some(Verify::Enabled(true)) => {}
-        Some(Verify::Enabled(false)) => {
-            return Err(Error::unsupported(
-                "verify",
-                "the SDK's HTTPS client cannot disable certificate verification; pass a CA bundle path instead",
-            ));
-        }
-        Some(Verify::CaBundle(path)) => {
-            loader = loader.http_client(crate::tls::client_trusting(path)?);
-        }
     }
 
     if let Some(retry) = common.retry {
@@ -327,11 +319,11 @@ async fn check_profile(name: &str, files: &ProfileFiles) -> Result<(), Error> {
 }
 
 fn parse_config(
-    config: Option<&Value>,
+    params: &ClientParams,
     options: &mut ServiceOptions,
 ) -> Result<CommonConfig, Error> {
     let mut common = CommonConfig::default();
-    let members = match config {
+    let members = match params.config.as_ref() {
         None | Some(Value::Null) => return Ok(common),
         Some(Value::Object(members)) => members,
         Some(_) => return Err(Error::invalid("config", "must be an object")),
@@ -345,6 +337,18 @@ fn parse_config(
         }
         match name.as_str() {
             "region_name" => common.region_name = Some(string(&path, value)?.to_owned()),
+            "profile_files" => common.profile_files = Some(parse_profile_files(value)?),
+            CREDENTIAL_PROVIDER => {
+                // Set by `ClientParams::credentials_provider`, which holds the
+                // object; a bare "instance:<n>" names no object to use.
+                let held = params.credentials_provider.as_ref().map(|p| p.key_value());
+                if held.as_deref() != Some(string(&path, value)?) {
+                    return Err(Error::invalid(
+                        &path,
+                        "a credentials provider is an object: pass it with ClientParams::credentials_provider",
+                    ));
+                }
+            }
             "retries" => common.retry = Some(parse_retries(value)?),
             "connect_timeout" => {
                 timeouts = timeouts.connect_timeout(seconds(&path, value)?);
@@ -362,11 +366,7 @@ fn parse_config(
                 timeouts = timeouts.operation_attempt_timeout(seconds(&path, value)?);
                 any_timeout = true;
             }
-            "user_agent_appid" => {
-                let app = AppName::new(string(&path, value)?.to_owned())
-                    .map_err(|e| Error::invalid(&path, e.to_string()))?;
-                common.app_name = Some(app);
-            }
+            "user_agent_appid" => common.app_name = Some(app_name(&path, value)?),
             "use_dualstack_endpoint" => common.use_dual_stack = Some(boolean(&path, value)?),
             "use_fips_endpoint" => common.use_fips = Some(boolean(&path, value)?),
             "request_checksum_calculation" => {
@@ -411,6 +411,42 @@ fn parse_config(
         common.timeouts = Some(timeouts.build());
     }
     Ok(common)
+}
+
+/// The SDK's app name for `config.user_agent_appid`. The Rust SDK accepts
+/// only the characters of an HTTP token in it; any other character (such as
+/// the `/` of `billing-svc/2.1`) is sent as `-` in the User-Agent, the key
+/// keeping the id exactly as given.
+fn app_name(path: &str, value: &Value) -> Result<AppName, Error> {
+    let id = string(path, value)?;
+    if id.is_empty() {
+        return Err(Error::invalid(path, "must not be empty"));
+    }
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    let sent: String = id.chars().map(|c| if token(c) { c } else { '-' }).collect();
+    AppName::new(sent).map_err(|e| Error::invalid(path, e.to_string()))
+}
+
+fn parse_profile_files(value: &Value) -> Result<ProfileFiles, Error> {
+    let Value::Object(members) = value else {
+        return Err(Error::invalid("config.profile_files", "must be an object"));
+    };
+    let mut files = ProfileFiles::builder();
+    for (name, value) in members {
+        let path = format!("config.profile_files.{name}");
+        let kind = match name.as_str() {
+            "config" => ProfileFileKind::Config,
+            "credentials" => ProfileFileKind::Credentials,
+            _ => {
+                return Err(Error::unsupported(
+                    path,
+                    "profile_files takes config and credentials",
+                ));
+            }
+        };
+        files = files.with_file(kind, PathBuf::from(string(&path, value)?));
+    }
+    Ok(files.build())
 }
 
 fn parse_retries(value: &Value) -> Result<RetryConfig, Error> {

@@ -22,7 +22,7 @@ pub enum Error {
         /// What is wrong with it (never the value of a secret).
         reason: String,
     },
-    /// A parameter that is valid in the §2 vocabulary but that the Rust SDK
+    /// A parameter that is valid in the parameter vocabulary (docs/identity.md) but that the Rust SDK
     /// builder cannot honour. It is reported instead of being ignored.
     Unsupported {
         /// The parameter, e.g. `verify` or `config.max_pool_connections`.

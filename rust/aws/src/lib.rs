@@ -2,9 +2,9 @@
 //!
 //! The Rust counterpart of boto3-client-cache's `client("s3", region_name=…)`,
 //! over the [`clientcache`] core: a client is identified by its service and
-//! its constructor parameters ([`ClientParams`], the DESIGN §2 vocabulary),
-//! cached in a bounded LRU or LFU cache, and built at most once per key even
-//! when many tasks ask for it at the same time.
+//! its constructor parameters ([`ClientParams`], the vocabulary of
+//! docs/identity.md), cached in a bounded LRU or LFU cache, and built at
+//! most once per key even when many tasks ask for it at the same time.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -19,9 +19,36 @@
 //! let s3 = clientcache_aws::client::<aws_sdk_s3::Client>(&params).await?;
 //! let again = clientcache_aws::client::<aws_sdk_s3::Client>(&params).await?;
 //! assert_eq!(again.config().region(), s3.config().region());
+//! assert_eq!(s3.config().retry_config().unwrap().max_attempts(), 3);
 //! assert_eq!(clientcache_aws::default_session().builds(), 1);
 //! # Ok(()) }
 //! ```
+//!
+//! # Identity
+//!
+//! The key of a client is built from the call's [`ClientParams`] merged over
+//! its [`Session`]'s defaults (the call wins, option by option), so it
+//! describes the client actually built. The typed builder methods follow the
+//! table "SDK options: one mapping for every language" of docs/identity.md:
+//! the same configuration written with Go's `awscache`, Node's `Session` or
+//! this crate gives the same key, as `tests/vectors/high-level.json` checks.
+//!
+//! | builder method | key path | SDK setting |
+//! |---|---|---|
+//! | `.region_name(r)` | `region_name` | region |
+//! | `.endpoint_url(url)` | `endpoint_url` | endpoint URL |
+//! | `.credentials(id, secret, token)` | `aws_access_key_id`, `aws_secret_access_key`, `aws_session_token` (digested) | static credentials |
+//! | `.credentials_provider(p)` | `config.credential_provider = "instance:<n>"` | that provider |
+//! | `.profile_name(p)` | `profile_name` | region, credentials and settings of the profile |
+//! | `.profile_files(config, credentials)` | `config.profile_files` | where profiles are read |
+//! | `.use_ssl(b)`, `.verify(b)`, `.ca_bundle(path)`, `.api_version(v)` | `use_ssl`, `verify`, `api_version` | see below |
+//! | `.max_attempts(n)` | `config.retries.total_max_attempts = n` | `max_attempts(n)`: `n` attempts in all |
+//! | `.retry_mode(m)` | `config.retries.mode` | standard or adaptive retries |
+//! | `.connect_timeout(d)`, `.read_timeout(d)`, `.operation_timeout(d)` | `config.connect_timeout`, … in seconds | timeouts |
+//! | `.force_path_style(true)` | `config.s3.addressing_style = "path"` | path-style S3 URLs (`false` adds nothing) |
+//! | `.use_fips(b)` | `config.use_fips_endpoint` | FIPS endpoints |
+//! | `.use_dual_stack(b)` | `config.use_dualstack_endpoint` | dual-stack endpoints |
+//! | `.app_id(id)` | `config.user_agent_appid` | `app/<id>` in the User-Agent |
 //!
 //! # Parameters
 //!
@@ -39,34 +66,61 @@
 //! | `api_version` | must equal the client type's [`SdkClient::API_VERSION`] |
 //! | `config` | the entries below |
 //!
+//! Explicit values win over a profile: `region_name` over the profile's
+//! region, static credentials or a credentials provider over the profile's
+//! credentials; a named profile's credentials are used alone (no silent
+//! fall-back to the environment).
+//!
 //! | `config` entry | effect |
 //! |---|---|
-//! | `retries.max_attempts` | retries after the first attempt (botocore meaning): SDK `max_attempts = n + 1` |
-//! | `retries.total_max_attempts` | all attempts |
+//! | `retries.total_max_attempts` | all attempts, the first one included |
+//! | `retries.max_attempts` | retries after the first attempt (botocore's legacy meaning): `n + 1` attempts |
 //! | `retries.mode` | `standard` or `adaptive` (`legacy` is unsupported) |
 //! | `connect_timeout`, `read_timeout` | seconds |
-//! | `operation_timeout`, `operation_attempt_timeout` | seconds (Rust SDK extensions) |
+//! | `operation_timeout`, `operation_attempt_timeout` | seconds (Rust SDK options) |
 //! | `region_name` | as the param (they must agree when both are given) |
 //! | `user_agent_appid` | the SDK app name in the User-Agent |
 //! | `use_fips_endpoint`, `use_dualstack_endpoint` | booleans |
 //! | `request_checksum_calculation`, `response_checksum_validation` | `when_supported` / `when_required` |
 //! | `disable_request_compression`, `request_min_compression_size_bytes` | request compression |
+//! | `credential_provider` | `"instance:<n>"` of the provider these params hold (set by `.credentials_provider`) |
+//! | `profile_files` | `{"config": path, "credentials": path}` (set by `.profile_files`) |
 //! | `s3.addressing_style` | `path`, `virtual` or `auto` (S3 only) |
 //! | `s3.use_accelerate_endpoint`, `s3.use_dualstack_endpoint` | booleans (S3 only) |
 //!
 //! Other botocore names (`max_pool_connections`, `proxies`, `signature_version`,
 //! …) are reported as unsupported, and unknown names as well.
 //!
+//! # TLS and HTTP
+//!
+//! Clients use one shared HTTPS client: hyper with rustls and the *ring*
+//! crypto provider, trusting the system's root certificates (or only the
+//! CA bundle given with `.ca_bundle(path)`). The same client is handed to
+//! the credentials and region providers that need the network (instance
+//! metadata, container credentials, STS web identity and assume-role, and
+//! SSO with the `sso` feature). The SDK crates' own default HTTPS client
+//! (rustls over aws-lc) is not compiled in, which keeps the C toolchain out
+//! of a cold build.
+//!
+//! # Secrets
+//!
+//! Keys hold SHA-256 digests of the credentials, never their clear text, and
+//! no `Debug` or `Display` output of this crate's types ([`ClientParams`],
+//! [`Session`], [`SessionBuilder`], [`Error`], keys) shows an access key id,
+//! a secret key or a session token.
+//!
 //! # Cost
 //!
 //! A hit costs a key look-up in the core cache plus a clone of the client
-//! (an `Arc`); the key itself is computed once per [`ClientParams`] value.
+//! (an `Arc`); the key itself is computed once per [`ClientParams`] value
+//! (and per session, when the session has defaults to merge).
 //! `make bench-aws` measures it against `aws_config` load + `Client::new`.
 
 #![warn(missing_docs)]
 
 mod build;
 mod error;
+mod instance;
 mod params;
 #[cfg(feature = "s3")]
 mod s3;

@@ -1,13 +1,16 @@
-//! `ClientParams`: the §2 parameter vocabulary with the clear values the SDK
-//! builder needs, and the cache key derived from it.
+//! `ClientParams`: the parameter vocabulary of docs/identity.md with the
+//! clear values the SDK builder needs, and the cache key derived from it.
 
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
+use aws_credential_types::provider::SharedCredentialsProvider;
 use clientcache::{Key, Kind, Params, Value};
 
 use crate::Error;
+use crate::instance::Provider;
 
 /// TLS certificate verification, boto3's `verify` parameter.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,35 +26,43 @@ pub enum Verify {
 
 /// The parameters a client is built from, and the identity of that client.
 ///
-/// The names and meanings are those of boto3's `Session.client` (DESIGN §2):
-/// `region_name`, `api_version`, `use_ssl`, `verify`, `endpoint_url`,
-/// `aws_access_key_id`, `aws_secret_access_key`, `aws_session_token`,
-/// `profile_name` and a free-form `config` object (botocore `Config`
-/// names: `retries`, `connect_timeout`, `read_timeout`, `s3`, …; see the
-/// crate documentation for the supported entries).
+/// The names and meanings are those of boto3's `Session.client`
+/// (docs/identity.md, "The parameter vocabulary"): `region_name`,
+/// `api_version`, `use_ssl`, `verify`, `endpoint_url`, `aws_access_key_id`,
+/// `aws_secret_access_key`, `aws_session_token`, `profile_name` and a
+/// free-form `config` object (botocore `Config` names: `retries`,
+/// `connect_timeout`, `read_timeout`, `s3`, …; see the crate documentation
+/// for the supported entries). The typed builder methods follow the table
+/// "SDK options: one mapping for every language" of docs/identity.md, so
+/// that the same client configuration gives the same key in Go, Node and
+/// Rust.
 ///
 /// `ClientParams` keeps the credentials in clear text because the SDK needs
 /// them; the cache [`Key`] built from it only holds their SHA-256 digests.
-/// `Debug` prints secrets as `***`.
+/// `Debug` prints secrets as `***` and a credentials provider as its
+/// instance number.
 ///
 /// The key is computed once per `ClientParams` value and memoized, so keep
 /// the value around (or clone it: clones share the memoized key) to make
 /// cached look-ups as cheap as possible.
 ///
 /// ```
+/// use std::time::Duration;
 /// use clientcache_aws::ClientParams;
 ///
 /// let params = ClientParams::new()
 ///     .region_name("us-west-2")
-///     .max_attempts(3)
+///     .max_attempts(3) // total attempts, the first one included
 ///     .retry_mode("standard")
+///     .connect_timeout(Duration::from_millis(1500))
 ///     .credentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None);
 /// let key = params.client_key("s3")?;
 /// assert_eq!(
 ///     key.label(),
-///     r#"s3(aws_access_key_id=***, aws_secret_access_key=***, config={"retries":{"max_attempts":3,"mode":"standard"}}, region_name="us-west-2")"#
+///     r#"s3(aws_access_key_id=***, aws_secret_access_key=***, config={"connect_timeout":1.5,"retries":{"mode":"standard","total_max_attempts":3}}, region_name="us-west-2")"#
 /// );
 /// assert!(!format!("{params:?}").contains("EXAMPLEKEY"));
+/// assert!(!format!("{params:?}").contains("AKIAIOSFODNN7EXAMPLE"));
 /// # Ok::<(), clientcache_aws::Error>(())
 /// ```
 #[derive(Clone, Default)]
@@ -66,7 +77,27 @@ pub struct ClientParams {
     pub(crate) aws_session_token: Option<String>,
     pub(crate) profile_name: Option<String>,
     pub(crate) config: Option<Value>,
+    /// `credentials_provider(…)`: recorded in the key as
+    /// `config.credential_provider = "instance:<n>"`.
+    pub(crate) credentials_provider: Option<Arc<Provider>>,
+    /// `force_path_style(false)` was called: it adds nothing to the key,
+    /// but it still overrides a session's `force_path_style(true)`.
+    no_path_style: bool,
     memo: OnceLock<Key>,
+    /// The key of these params merged over a session's defaults:
+    /// `(session id, key)`.
+    merged_memo: OnceLock<(u64, Key)>,
+}
+
+/// The name under which a credentials provider is recorded in `config`.
+pub(crate) const CREDENTIAL_PROVIDER: &str = "credential_provider";
+
+/// A [`Duration`] as the JSON number of seconds of the key: the double
+/// nearest to the exact number of seconds, from one correctly rounded
+/// division (docs/identity.md, "Durations are seconds"); 1234 ms is `1.234`.
+fn seconds(d: Duration) -> f64 {
+    // u128 → f64 rounds to nearest, and is exact below 2^53 ns (104 days).
+    d.as_nanos() as f64 / 1e9
 }
 
 impl ClientParams {
@@ -78,6 +109,7 @@ impl ClientParams {
 
     fn changed(mut self) -> Self {
         self.memo = OnceLock::new();
+        self.merged_memo = OnceLock::new();
         self
     }
 
@@ -121,7 +153,8 @@ impl ClientParams {
     }
 
     /// Static credentials: `aws_access_key_id`, `aws_secret_access_key` and
-    /// the optional `aws_session_token`.
+    /// the optional `aws_session_token`. Replaces a credentials provider set
+    /// before.
     pub fn credentials(
         mut self,
         access_key_id: impl Into<String>,
@@ -131,6 +164,7 @@ impl ClientParams {
         self.aws_access_key_id = Some(access_key_id.into());
         self.aws_secret_access_key = Some(secret_access_key.into());
         self.aws_session_token = session_token;
+        self.credentials_provider = None;
         self.changed()
     }
 
@@ -152,9 +186,59 @@ impl ClientParams {
         self.changed()
     }
 
+    /// A credentials provider object (the SDK's `credentials_provider`),
+    /// replacing static credentials set before.
+    ///
+    /// An object is identified by instance (docs/identity.md, "Objects are
+    /// identified by instance"): the key records
+    /// `config.credential_provider = "instance:<n>"`, where `n` is a number
+    /// this process gives the provider object the first time it sees it and
+    /// never gives another object. The same object (clones of one
+    /// `SharedCredentialsProvider` share it) gives the same key while some
+    /// params or session hold it; two objects never do, even if they would
+    /// return the same credentials. Create the provider once and pass
+    /// clones of it: a fresh provider per call means a fresh client per call.
+    ///
+    /// ```
+    /// use aws_credential_types::{Credentials, provider::SharedCredentialsProvider};
+    /// use clientcache_aws::ClientParams;
+    ///
+    /// let provider = SharedCredentialsProvider::new(Credentials::new("AKID", "secret", None, None, "example"));
+    /// let a = ClientParams::new().credentials_provider(provider.clone());
+    /// let b = ClientParams::new().credentials_provider(provider);
+    /// assert_eq!(a.client_key("s3")?, b.client_key("s3")?);
+    /// assert!(a.client_key("s3")?.label().contains(r#""credential_provider":"instance:"#));
+    /// # Ok::<(), clientcache_aws::Error>(())
+    /// ```
+    pub fn credentials_provider(mut self, provider: SharedCredentialsProvider) -> Self {
+        self.aws_access_key_id = None;
+        self.aws_secret_access_key = None;
+        self.aws_session_token = None;
+        self.credentials_provider = Some(Provider::of(provider));
+        self.changed()
+    }
+
     /// `profile_name`: a profile of the shared config/credentials files.
     pub fn profile_name(mut self, profile: impl Into<String>) -> Self {
         self.profile_name = Some(profile.into());
+        self.changed()
+    }
+
+    /// Reads profiles from these files instead of `~/.aws/config` and
+    /// `~/.aws/credentials` (or `AWS_CONFIG_FILE` /
+    /// `AWS_SHARED_CREDENTIALS_FILE`); a file left out is not read. A Rust
+    /// SDK option with no boto3 name: recorded as
+    /// `config.profile_files = {"config": path, "credentials": path}`.
+    pub fn profile_files(mut self, config: Option<PathBuf>, credentials: Option<PathBuf>) -> Self {
+        let mut files = Vec::new();
+        if let Some(path) = config {
+            files.push(("config".to_owned(), path_value(&path)));
+        }
+        if let Some(path) = credentials {
+            files.push(("credentials".to_owned(), path_value(&path)));
+        }
+        let root = self.config.get_or_insert_with(|| Value::Object(Vec::new()));
+        set_path(root, &["profile_files"], Value::Object(files));
         self.changed()
     }
 
@@ -166,49 +250,243 @@ impl ClientParams {
     }
 
     /// Sets `config.<path…>` (creating intermediate objects), e.g.
-    /// `config_entry(&["s3", "addressing_style"], "path")`.
+    /// `config_entry(&["retries", "max_attempts"], 2)` for botocore's
+    /// legacy retry count.
     pub fn config_entry(mut self, path: &[&str], value: impl Into<Value>) -> Self {
         let root = self.config.get_or_insert_with(|| Value::Object(Vec::new()));
         set_path(root, path, value.into());
         self.changed()
     }
 
-    /// `config.retries.max_attempts`: retries after the first attempt
-    /// (botocore meaning; the SDK is configured with `max_attempts + 1`
-    /// total attempts).
-    pub fn max_attempts(self, retries: u32) -> Self {
-        self.config_entry(&["retries", "max_attempts"], retries)
+    /// Total attempts, the first one included (the SDK's `max_attempts`):
+    /// `config.retries.total_max_attempts = n`, and the client makes at most
+    /// `n` attempts. botocore's legacy `config.retries.max_attempts` counts
+    /// retries only; it is still accepted through [`config_entry`](Self::config_entry).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        if let Some(retries) = self.config.as_mut().and_then(|c| member_mut(c, "retries")) {
+            remove_member(retries, "max_attempts"); // the same option, legacy spelling
+        }
+        self.config_entry(&["retries", "total_max_attempts"], attempts)
     }
 
     /// `config.retries.mode`: `standard` or `adaptive`.
-    pub fn retry_mode(self, mode: &str) -> Self {
-        self.config_entry(&["retries", "mode"], mode)
+    pub fn retry_mode(self, mode: impl Into<String>) -> Self {
+        self.config_entry(&["retries", "mode"], mode.into())
     }
 
-    /// `config.connect_timeout` in seconds.
-    pub fn connect_timeout(self, seconds: f64) -> Self {
-        self.config_entry(&["connect_timeout"], seconds)
+    /// `config.connect_timeout`: the time allowed to open a connection.
+    pub fn connect_timeout(self, timeout: Duration) -> Self {
+        self.config_entry(&["connect_timeout"], seconds(timeout))
     }
 
-    /// `config.read_timeout` in seconds.
-    pub fn read_timeout(self, seconds: f64) -> Self {
-        self.config_entry(&["read_timeout"], seconds)
+    /// `config.read_timeout`: the time allowed for the first byte of a
+    /// response to arrive.
+    pub fn read_timeout(self, timeout: Duration) -> Self {
+        self.config_entry(&["read_timeout"], seconds(timeout))
     }
 
-    /// `config.operation_timeout` in seconds (whole operation, all retries).
-    pub fn operation_timeout(self, seconds: f64) -> Self {
-        self.config_entry(&["operation_timeout"], seconds)
+    /// `config.operation_timeout`: the whole operation, all attempts
+    /// included (a Rust SDK option).
+    pub fn operation_timeout(self, timeout: Duration) -> Self {
+        self.config_entry(&["operation_timeout"], seconds(timeout))
     }
 
     /// `config.s3.addressing_style`: `path`, `virtual` or `auto`.
-    pub fn addressing_style(self, style: &str) -> Self {
+    pub fn addressing_style(mut self, style: &str) -> Self {
+        self.no_path_style = false;
         self.config_entry(&["s3", "addressing_style"], style)
+    }
+
+    /// `true`: path-style S3 URLs (`config.s3.addressing_style = "path"`),
+    /// needed by most S3-compatible test servers. `false` is every SDK's
+    /// default and adds nothing to the key; it removes a `path` style set
+    /// before and overrides a session's `force_path_style(true)`.
+    pub fn force_path_style(mut self, force: bool) -> Self {
+        if force {
+            return self.addressing_style("path");
+        }
+        if self.config.as_mut().is_some_and(remove_path_style) && is_empty_object(&self.config) {
+            // Only the path style was set: back to no config at all.
+            self.config = None;
+        }
+        self.no_path_style = true;
+        self.changed()
+    }
+
+    /// `config.use_fips_endpoint`: FIPS endpoints on (`true`) or off
+    /// (`false`, kept in the key: unset means "ask the environment").
+    pub fn use_fips(self, use_fips: bool) -> Self {
+        self.config_entry(&["use_fips_endpoint"], use_fips)
+    }
+
+    /// `config.use_dualstack_endpoint`: dual-stack (IPv4 and IPv6)
+    /// endpoints on or off (`false` is kept in the key).
+    pub fn use_dual_stack(self, use_dual_stack: bool) -> Self {
+        self.config_entry(&["use_dualstack_endpoint"], use_dual_stack)
+    }
+
+    /// `config.user_agent_appid`: the application id the SDK adds to its
+    /// User-Agent (`app/<id>`).
+    pub fn app_id(self, app_id: impl Into<String>) -> Self {
+        self.config_entry(&["user_agent_appid"], app_id.into())
+    }
+
+    /// These params merged over `defaults`, option by option, these params
+    /// winning: what a [`Session`](crate::Session) does with its defaults
+    /// before it builds a key (docs/identity.md, "Session defaults are part
+    /// of the key").
+    ///
+    /// An option is one top-level parameter, except that:
+    ///
+    /// - the credentials (`aws_access_key_id`, `aws_secret_access_key`,
+    ///   `aws_session_token`, a credentials provider) are one option: any of
+    ///   them here replaces all of them in `defaults`;
+    /// - `region_name` and `config.region_name` are one option;
+    /// - `config` is merged entry by entry, recursively (`config.retries.mode`
+    ///   from `defaults` and `config.retries.total_max_attempts` from here
+    ///   give both), and `retries.max_attempts` / `retries.total_max_attempts`
+    ///   are one option;
+    /// - `force_path_style(false)` here removes a `path` addressing style of
+    ///   `defaults`.
+    ///
+    /// ```
+    /// use clientcache_aws::ClientParams;
+    ///
+    /// let session = ClientParams::new().region_name("us-east-1").max_attempts(5);
+    /// let call = ClientParams::new().region_name("eu-west-1").retry_mode("adaptive");
+    /// let merged = call.with_defaults(&session);
+    /// assert_eq!(
+    ///     merged.client_key("s3")?.label(),
+    ///     r#"s3(config={"retries":{"mode":"adaptive","total_max_attempts":5}}, region_name="eu-west-1")"#
+    /// );
+    /// # Ok::<(), clientcache_aws::Error>(())
+    /// ```
+    pub fn with_defaults(&self, defaults: &ClientParams) -> ClientParams {
+        let call_region = self.region_name.is_some()
+            || self
+                .config
+                .as_ref()
+                .and_then(|c| c.get("region_name"))
+                .is_some();
+        let call_credentials = self.aws_access_key_id.is_some()
+            || self.aws_secret_access_key.is_some()
+            || self.aws_session_token.is_some()
+            || self.credentials_provider.is_some();
+        let pick = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
+        let (aws_access_key_id, aws_secret_access_key, aws_session_token, credentials_provider) =
+            if call_credentials { self } else { defaults }.credential_parts();
+
+        let mut base = defaults.config.clone();
+        let mut removed = false;
+        if let Some(base) = base.as_mut() {
+            if call_region {
+                removed |= remove_member(base, "region_name");
+            }
+            let call_attempts = self
+                .config
+                .as_ref()
+                .and_then(|c| c.get("retries"))
+                .is_some_and(|r| {
+                    r.get("max_attempts").is_some() || r.get("total_max_attempts").is_some()
+                });
+            if call_attempts {
+                if let Some(retries) = member_mut(base, "retries") {
+                    removed |= remove_member(retries, "max_attempts");
+                    removed |= remove_member(retries, "total_max_attempts");
+                    if retries.as_object().is_some_and(<[_]>::is_empty) {
+                        remove_member(base, "retries");
+                    }
+                }
+            }
+            let call_style = self
+                .config
+                .as_ref()
+                .and_then(|c| c.get("s3"))
+                .and_then(|s3| s3.get("addressing_style"))
+                .is_some();
+            if self.no_path_style && !call_style {
+                removed |= remove_path_style(base);
+            }
+        }
+        if removed && is_empty_object(&base) {
+            // What the defaults had in config was all overridden.
+            base = None;
+        }
+        let config = match (base, &self.config) {
+            (None, None) => None,
+            (Some(base), None) => Some(base),
+            (None, Some(call)) => Some(call.clone()),
+            (Some(base), Some(call)) => Some(merge(base, call)),
+        };
+
+        ClientParams {
+            region_name: if call_region {
+                self.region_name.clone()
+            } else {
+                defaults.region_name.clone()
+            },
+            api_version: pick(&self.api_version, &defaults.api_version),
+            use_ssl: self.use_ssl.or(defaults.use_ssl),
+            verify: self.verify.clone().or_else(|| defaults.verify.clone()),
+            endpoint_url: pick(&self.endpoint_url, &defaults.endpoint_url),
+            aws_access_key_id,
+            aws_secret_access_key,
+            aws_session_token,
+            profile_name: pick(&self.profile_name, &defaults.profile_name),
+            config,
+            credentials_provider,
+            no_path_style: self.no_path_style || defaults.no_path_style,
+            memo: OnceLock::new(),
+            merged_memo: OnceLock::new(),
+        }
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn credential_parts(
+        &self,
+    ) -> (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<Arc<Provider>>,
+    ) {
+        (
+            self.aws_access_key_id.clone(),
+            self.aws_secret_access_key.clone(),
+            self.aws_session_token.clone(),
+            self.credentials_provider.clone(),
+        )
+    }
+
+    /// True when no parameter is set (merging over these params is a no-op).
+    pub fn is_empty(&self) -> bool {
+        self.region_name.is_none()
+            && self.api_version.is_none()
+            && self.use_ssl.is_none()
+            && self.verify.is_none()
+            && self.endpoint_url.is_none()
+            && self.aws_access_key_id.is_none()
+            && self.aws_secret_access_key.is_none()
+            && self.aws_session_token.is_none()
+            && self.profile_name.is_none()
+            && self.config.is_none()
+            && self.credentials_provider.is_none()
+            && !self.no_path_style
     }
 
     /// The core parameter list (clear secrets; the key digests them).
     pub fn to_params(&self) -> Params {
         let mut p = Params::new();
         let s = |v: &Option<String>| v.clone().map(Value::String);
+        let mut config = self.config.clone();
+        if let Some(provider) = &self.credentials_provider {
+            let root = config.get_or_insert_with(|| Value::Object(Vec::new()));
+            // A config that is not an object is left as it is: the key
+            // refuses it, instead of it being rewritten here.
+            if matches!(root, Value::Object(_)) {
+                set_path(root, &[CREDENTIAL_PROVIDER], provider.key_value().into());
+            }
+        }
         let entries = [
             ("region_name", s(&self.region_name)),
             ("api_version", s(&self.api_version)),
@@ -217,7 +495,7 @@ impl ClientParams {
                 "verify",
                 self.verify.as_ref().map(|v| match v {
                     Verify::Enabled(b) => Value::Bool(*b),
-                    Verify::CaBundle(path) => Value::String(path.to_string_lossy().into_owned()),
+                    Verify::CaBundle(path) => path_value(path),
                 }),
             ),
             ("endpoint_url", s(&self.endpoint_url)),
@@ -225,7 +503,7 @@ impl ClientParams {
             ("aws_secret_access_key", s(&self.aws_secret_access_key)),
             ("aws_session_token", s(&self.aws_session_token)),
             ("profile_name", s(&self.profile_name)),
-            ("config", self.config.clone()),
+            ("config", config),
         ];
         for (name, value) in entries {
             if let Some(value) = value {
@@ -235,7 +513,10 @@ impl ClientParams {
         p
     }
 
-    /// The cache key of a client of `service_name` built from these params.
+    /// The cache key of a client of `service_name` built from these params
+    /// alone (no session defaults; see
+    /// [`Session::client_key`](crate::Session::client_key) for the key a
+    /// session uses).
     pub fn client_key(&self, service_name: &str) -> Result<Key, Error> {
         self.key(Kind::Client, service_name)
     }
@@ -253,6 +534,100 @@ impl ClientParams {
         let _ = self.memo.set(key.clone());
         Ok(key)
     }
+
+    /// The key of these params merged over the defaults of the session
+    /// numbered `session`, memoized like [`key`](Self::key).
+    pub(crate) fn key_over(
+        &self,
+        session: u64,
+        defaults: &ClientParams,
+        kind: Kind,
+        service_name: &str,
+    ) -> Result<Key, Error> {
+        if let Some((id, key)) = self.merged_memo.get() {
+            if *id == session && key.kind() == kind && key.service_name() == service_name {
+                return Ok(key.clone());
+            }
+        }
+        let key = self.with_defaults(defaults).key(kind, service_name)?;
+        let _ = self.merged_memo.set((session, key.clone()));
+        Ok(key)
+    }
+}
+
+/// A path as a JSON string. Paths that are not valid UTF-8 are shown with
+/// replacement characters, as `Path::display` does.
+fn path_value(path: &std::path::Path) -> Value {
+    Value::String(path.to_string_lossy().into_owned())
+}
+
+/// The member `name` of an object, if `node` is one and has it.
+fn member_mut<'a>(node: &'a mut Value, name: &str) -> Option<&'a mut Value> {
+    match node {
+        Value::Object(members) => members.iter_mut().find(|(k, _)| k == name).map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+/// Removes every member `name` of an object; true if there was one.
+fn remove_member(node: &mut Value, name: &str) -> bool {
+    let Value::Object(members) = node else {
+        return false;
+    };
+    let before = members.len();
+    members.retain(|(k, _)| k != name);
+    members.len() != before
+}
+
+fn is_empty_object(value: &Option<Value>) -> bool {
+    matches!(value, Some(Value::Object(members)) if members.is_empty())
+}
+
+/// Removes `s3.addressing_style` when it is `path`, and `s3` if that
+/// leaves it empty; true if it did.
+fn remove_path_style(config: &mut Value) -> bool {
+    let Some(s3) = member_mut(config, "s3") else {
+        return false;
+    };
+    if s3.get("addressing_style").and_then(Value::as_str) != Some("path") {
+        return false;
+    }
+    remove_member(s3, "addressing_style");
+    if s3.as_object().is_some_and(<[_]>::is_empty) {
+        remove_member(config, "s3");
+    }
+    true
+}
+
+/// `call` over `base`: objects are merged member by member, recursively;
+/// anything else in `call` replaces what `base` has. Duplicate member names
+/// are kept as they are, so that the key still refuses them.
+fn merge(base: Value, call: &Value) -> Value {
+    let (Value::Object(base), Value::Object(call)) = (base, call) else {
+        return call.clone();
+    };
+    let mut base: Vec<(String, Option<Value>)> =
+        base.into_iter().map(|(k, v)| (k, Some(v))).collect();
+    let mut out = Vec::with_capacity(base.len() + call.len());
+    for (name, value) in call {
+        let under = base
+            .iter_mut()
+            .find(|(k, v)| k == name && v.is_some())
+            .and_then(|(_, v)| v.take());
+        let merged = match under {
+            Some(under) => merge(under, value),
+            None => value.clone(),
+        };
+        out.push((name.clone(), merged));
+    }
+    for (name, value) in base {
+        if let Some(value) = value {
+            if !call.iter().any(|(k, _)| *k == name) {
+                out.push((name, value));
+            }
+        }
+    }
+    Value::Object(out)
 }
 
 fn set_path(node: &mut Value, path: &[&str], value: Value) {
@@ -293,6 +668,7 @@ impl fmt::Debug for ClientParams {
             .field("aws_session_token", &secret(&self.aws_session_token))
             .field("profile_name", &self.profile_name)
             .field("config", &self.config)
+            .field("credentials_provider", &self.credentials_provider)
             .finish()
     }
 }

@@ -39,7 +39,7 @@ use crate::Error;
 /// }
 /// ```
 pub trait SdkClient: Clone + Send + Sync + 'static {
-    /// The §2 service name used in the cache key, e.g. `s3`.
+    /// The service name used in the cache key, e.g. `s3`.
     const SERVICE_NAME: &'static str;
     /// The service API version the crate implements; an `api_version`
     /// param naming any other version is rejected.
