@@ -6,16 +6,23 @@
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
+# shellcheck source=lib/progress.sh
+. "$root/scripts/lib/progress.sh"
+# Each step's build and install output is kept here; the reports are shown.
+out="$root/build/logs/demo"
+mkdir -p "$out"
+
+# Installs and tool versions that a step's log records, shown on the console.
+show_installs() { grep -h '^ensure:' "$@" 2>/dev/null | sed 's/^/  /'; }
 
 banner() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 
 banner "clientcache demo — one cache core, four languages"
-echo "Building libclientcache and each language's demo (first run installs and compiles; later runs are quick)..."
-if ! make --no-print-directory lib >"$out/build.log" 2>&1; then
-  cat "$out/build.log"; echo "demo: building the library failed" >&2; exit 1
+echo "Each step prints when it starts and ends; build output goes to $out/."
+if ! run_step "build libclientcache (cargo)" "$out/build.log" quiet make --no-print-directory lib; then
+  tail -40 "$out/build.log"; echo "demo: building the library failed" >&2; exit 1
 fi
+show_installs "$out/build.log"
 
 langs=(c go node rust)
 declare -A target=([c]=demo-c [go]=demo-go [node]=demo-node [rust]=demo-aws)
@@ -23,12 +30,15 @@ declare -A title=([c]="C (the C ABI directly)" [go]="Go (cgo binding + aws-sdk-g
 failed=0
 for lang in "${langs[@]}"; do
   banner "── ${title[$lang]} ──"
-  # Build/installation chatter goes to a log; the report itself is shown.
-  if make --no-print-directory -s "${target[$lang]}" >"$out/$lang.txt" 2>"$out/$lang.err"; then
+  # Build/installation chatter goes to the step's log; the report is shown.
+  if run_step "build and run the $lang demo" "$out/$lang.log" quiet \
+      bash -c 'make --no-print-directory -s "$1" >"$2"' _ "${target[$lang]}" "$out/$lang.txt"; then
+    show_installs "$out/$lang.log"
     cat "$out/$lang.txt"
   else
-    cat "$out/$lang.txt"; tail -40 "$out/$lang.err"
-    echo "!! the $lang demo failed" >&2
+    show_installs "$out/$lang.log"
+    cat "$out/$lang.txt"; tail -40 "$out/$lang.log"
+    echo "!! the $lang demo failed (full log: $out/$lang.log)" >&2
     failed=1
   fi
 done

@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # Runs `make <suite>` for each argument, keeps going after a failure, and ends
-# with one summary line. Exit status is non-zero when any suite failed.
+# with a table: each suite's result, test count and duration. Each suite's
+# output is shown and kept in build/logs/<suite>.log; a suite silent for 30 s
+# gets a line saying it is still running. Non-zero exit when any suite failed.
 set -u
-passed=0 failed=0 failures=()
+root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=lib/progress.sh
+. "$root/scripts/lib/progress.sh"
+logs="$root/build/logs"
+failed=0 rows=()
+total_start=$SECONDS
 for suite in "$@"; do
-  printf '\n==== %s ====\n' "$suite"
-  start=$SECONDS
-  if make --no-print-directory "$suite"; then
-    passed=$((passed + 1)); printf '==== %s: ok (%ss)\n' "$suite" $((SECONDS - start))
+  printf '\n'
+  if run_step "$suite" "$logs/$suite.log" show make --no-print-directory "$suite"; then
+    result=ok
   else
-    failed=$((failed + 1)); failures+=("$suite"); printf '==== %s: FAILED (%ss)\n' "$suite" $((SECONDS - start))
+    result=FAILED failed=$((failed + 1))
   fi
+  rows+=("$(printf '%-16s %-7s %-24s %5ss' "$suite" "$result" "$(count_tests "$logs/$suite.log")" "$STEP_SECONDS")")
 done
-echo
-[ "$failed" -eq 0 ] || echo "failed suites: ${failures[*]}"
-echo "suites: $passed passed, $failed failed"
+printf '\n%-16s %-7s %-24s %6s\n' suite result tests time
+printf '%s\n' "${rows[@]}"
+printf 'suites: %d passed, %d failed, %ss in all (logs: %s)\n' $(($# - failed)) "$failed" $((SECONDS - total_start)) "$logs"
 [ "$failed" -eq 0 ]
