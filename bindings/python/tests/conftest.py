@@ -54,3 +54,10 @@ def s3_clients():
     import boto3
 
     return [boto3.client("s3", region_name=r) for r in ("us-east-1", "us-west-2", "eu-west-1")]
+
+
+def pytest_report_header(config):
+    import clientcache
+
+    return [f"clientcache {clientcache.__version__} from {os.path.dirname(clientcache.__file__)}",
+            f"libclientcache {clientcache.core_version} from {clientcache.library_path}"]
