@@ -13,7 +13,7 @@ test-rust:
 	@$(ENSURE) rust
 	cd rust && $(CARGO) fmt --all --check
 	cd rust && $(CARGO) clippy --locked --workspace --all-targets -- -D warnings
-	cd rust && $(CARGO) test --locked -p clientcache -p clientcache-ffi
+	cd rust && $(CARGO) test --locked -p clientcache -p clientcache-ffi -p clientcache-cli
 
 # The committed header must be what cbindgen generates from the sources.
 test-header:
