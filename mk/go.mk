@@ -1,11 +1,14 @@
 # Go: the cgo binding in bindings/go (package clientcache + awscache over
-# aws-sdk-go-v2). Issues 3 and 7.
+# aws-sdk-go-v2).
 #
 #   make test-go   go vet, then `go test -race ./...` under the local S3 test
 #                  server (moto) with CLIENTCACHE_REQUIRE_S3=1 (a missing
-#                  endpoint fails instead of skipping), then the pkg-config
-#                  build: `make install` into a temporary prefix and the
-#                  Example functions built with -tags clientcache_pkgconfig
+#                  endpoint fails instead of skipping), then each fuzz target
+#                  for GO_FUZZTIME (one `go test -fuzz` per target), then the
+#                  pkg-config build: `make install` into a temporary prefix
+#                  and the Example functions built with
+#                  -tags clientcache_pkgconfig
+#   make test-go-fuzz  only the bounded fuzzing (GO_FUZZTIME=15s each)
 #   make bench-go  cmd/clientcache-bench: get-hit vs hashicorp/golang-lru and
 #                  the cached S3 client vs building one per call, with ratios
 #   make demo-go   cmd/clientcache-demo, the Go section of `make demo`
@@ -18,8 +21,13 @@
 GO          ?= go
 GO_DIR      := $(ROOT)/bindings/go
 GO_TEST_ENV := CLIENTCACHE_REQUIRE_S3=1 CLIENTCACHE_REQUIRE_VECTORS=1
+# Fuzz targets of package clientcache, each fuzzed on its own for GO_FUZZTIME
+# (go test accepts one -fuzz target per run). A failing input is written to
+# bindings/go/testdata/fuzz/<target>/ and replays in every later go test.
+GO_FUZZ_TARGETS := FuzzNewClientKey FuzzNewClientKeyJSON
+GO_FUZZTIME     ?= 15s
 
-.PHONY: test-go test-go-pkgconfig bench-go demo-go go-deps
+.PHONY: test-go test-go-fuzz test-go-pkgconfig bench-go demo-go go-deps
 
 go-deps:
 	@$(ENSURE) go cc
@@ -32,7 +40,14 @@ test-go: lib go-deps
 	cd $(GO_DIR) && $(GO) vet ./...
 	@echo "== go test -race ./... (against a local moto S3 server)"
 	cd $(GO_DIR) && $(GO_TEST_ENV) $(WITH_S3) $(GO) test -race -count=1 ./...
+	@$(MAKE) --no-print-directory test-go-fuzz
 	@$(MAKE) --no-print-directory test-go-pkgconfig
+
+test-go-fuzz: lib go-deps
+	@for target in $(GO_FUZZ_TARGETS); do \
+	  echo "== go test -run='^$$' -fuzz='^'$$target'$$' -fuzztime=$(GO_FUZZTIME) -parallel=2 .   (in bindings/go)"; \
+	  (cd $(GO_DIR) && CLIENTCACHE_REQUIRE_VECTORS=1 $(GO) test -run='^$$' -fuzz="^$$target\$$" -fuzztime=$(GO_FUZZTIME) -parallel=2 .) || exit 1; \
+	done
 
 # The documented way to link an installed library: pkg-config + build tag.
 # The go build cache does not key cgo packages on what pkg-config prints
