@@ -1,11 +1,13 @@
-# Node binding (issue 4, bindings/node: Node-API addon in C + JS API) and its
-# part of the demo (issue 7).
+# Node binding (bindings/node: Node-API addon in C + JS API) and its
+# part of the demo.
 #
-#   make test-node    npm ci, build the addon, run `node --test` (vectors,
-#                     cache semantics, release accounting, bad inputs, the
-#                     README example, and an S3 round trip against moto's
-#                     server on 127.0.0.1; CLIENTCACHE_REQUIRE_S3=1 makes a
-#                     missing server a failure, not a skip)
+#   make test-node    npm ci, build the addon, run `node --test` (key and
+#                     high-level vectors, strict input, key diff, cache
+#                     semantics, the session key memo, redaction, release
+#                     accounting, the README example, and an S3 round trip
+#                     against moto's server on 127.0.0.1;
+#                     CLIENTCACHE_REQUIRE_S3=1 makes a missing server a
+#                     failure, not a skip)
 #   make bench-node   get-hit vs lru-cache, cached client('s3') vs new S3Client
 #   make demo-node    the Node demo report (bindings/node/demo.js)
 #

@@ -1,5 +1,5 @@
 'use strict';
-// make demo-node: the Node part of `make demo` (issue 7). A report, not a log:
+// make demo-node: the Node part of `make demo`. A report, not a log:
 // the demo key's identity, a real S3Client cached and hit, an LRU and an LFU
 // eviction, the exists / not-found errors, the stats, and the live cost of
 // building an SDK client on every call vs the cached lookup. No network and

@@ -9,7 +9,7 @@ const {
 const s3 = client('s3', { region: 'us-west-2', maxAttempts: 3 });
 console.log(s3 === client('s3', { maxAttempts: 3, region: 'us-west-2' })); // true
 
-// Explicit keys (DESIGN §2 parameter names) and a cache of your own.
+// Explicit keys (parameter names of docs/identity.md) and a cache of your own.
 const key = new ClientCacheKey('s3', {
   region_name: 'us-west-2',
   aws_access_key_id: 'AKIAIOSFODNN7EXAMPLE',

@@ -9,16 +9,11 @@ const util = require('node:util');
 const { createRequire } = require('node:module');
 const { KIND_CLIENT, invalid } = require('./errors');
 const {
-  toJson, checkString, typeName, isPlainObject, isPlainArray, ownNames, memberPath, refuse,
+  toJson, checkString, typeName, isPlainObject, isPlainArray, isWellFormed, ownNames, memberPath, refuse,
 } = require('./params');
 const { ClientCacheKey } = require('./keys');
 const { ClientCache } = require('./cache');
 
-const CREDENTIALS = {
-  accessKeyId: 'aws_access_key_id',
-  secretAccessKey: 'aws_secret_access_key',
-  sessionToken: 'aws_session_token',
-};
 // Bookkeeping fields of an SDK credentials object: not identity. (`$`-fields
 // such as `$source`, which the SDK writes in after resolving, too.)
 const CREDENTIAL_METADATA = new Set(['expiration', 'credentialScope', 'accountId']);
@@ -44,12 +39,24 @@ function instanceMarker(obj) {
 
 // ---- the params tree ------------------------------------------------------
 
-// An option value that is plain data: its exact JSON text (for the key) and
-// the value itself (for sdkConfigToParams).
+// An option value that is plain data: its exact JSON text (checked) and the
+// value itself (for sdkConfigToParams).
 class Data {
   constructor(raw, value) {
     this.raw = raw;
     this.value = value;
+  }
+
+  /**
+   * A copy that JSON.stringify writes as exactly `raw`: the value itself
+   * for a string, boolean or number, else the parsed text — fresh plain
+   * data, read once, with no getters left. (A BigInt parses to the nearest
+   * double, which is the same integer for every value the core accepts:
+   * it refuses the others either way.)
+   */
+  forKey() {
+    const v = this.value;
+    return typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number' ? v : JSON.parse(this.raw);
   }
 }
 
@@ -87,38 +94,58 @@ function optionValue(value, where) {
   }
 }
 
-// Builds the params of one SDK configuration, refusing two options that
-// would give the same key path. Nodes have no prototype, so an option named
-// `__proto__` is just a name.
-class ParamsBuilder {
-  params = Object.create(null);
-  #owners = new Map(); // key path (names joined by NUL) → the option that set it
+// One object of the params tree; its own properties are its members, so
+// JSON.stringify writes the tree in one call.
+class Node {}
 
-  /** Sets params[names[0]][names[1]]… = value on behalf of `option`. */
-  set(names, value, option) {
-    let node = this.params;
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i];
-      const at = names.slice(0, i + 1).join('\0');
-      const existing = node[name];
-      const last = i === names.length - 1;
-      if (existing !== undefined && (last || !isTreeNode(existing))) {
-        throw invalid(KIND_CLIENT, `options "${this.#owners.get(at)}" and "${option}" both set ` +
-          `parameter "${names.slice(0, i + 1).join('.')}"; give only one of them`);
-      }
-      if (last) {
-        node[name] = value;
-      } else if (existing === undefined) {
-        node[name] = Object.create(null);
-      }
-      if (existing === undefined) this.#owners.set(at, option);
-      node = node[name];
-    }
+function setMember(node, name, value) {
+  if (name === '__proto__') {
+    Object.defineProperty(node, name, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    node[name] = value;
   }
 }
 
-function isTreeNode(node) {
-  return node !== null && typeof node === 'object' && !(node instanceof Data);
+// Builds the params of one SDK configuration, refusing two options that
+// would give the same key path. For a key (`forKey`), data leaves are plain
+// copies JSON.stringify writes exactly as checked; for sdkConfigToParams,
+// the caller's values.
+class ParamsBuilder {
+  params = new Node();
+  #forKey;
+  // [node, name, option] for every member created: who set what, for the
+  // message when two options collide (searched only then).
+  #log = [];
+
+  constructor(forKey) {
+    this.#forKey = forKey;
+  }
+
+  /** Sets params[path[0]][path[1]]… = value on behalf of `option`. */
+  set(path, value, option) {
+    let node = this.params;
+    const last = path.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const name = path[i];
+      let member = Object.hasOwn(node, name) ? node[name] : undefined;
+      if (member === undefined) {
+        member = i < last ? new Node() : value instanceof Data ? (this.#forKey ? value.forKey() : value.value) : value;
+        setMember(node, name, member);
+        this.#log.push(node, name, option);
+      } else if (i === last || !(member instanceof Node)) {
+        throw invalid(KIND_CLIENT, `options "${this.#ownerOf(node, name)}" and "${option}" both set ` +
+          `parameter "${path.slice(0, i + 1).join('.')}"; give only one of them`);
+      }
+      node = member;
+    }
+  }
+
+  #ownerOf(node, name) {
+    for (let i = 0; i < this.#log.length; i += 3) {
+      if (this.#log[i] === node && this.#log[i + 1] === name) return this.#log[i + 2];
+    }
+    return '?';
+  }
 }
 
 function expectType(value, type, option, what) {
@@ -127,30 +154,35 @@ function expectType(value, type, option, what) {
   }
 }
 
-// Options whose value of the expected type maps onto a key path; anything
-// else that is not a primitive (a provider function, an object) goes under
-// config.<option name> by the general rule, and null means "not given".
-const MAPPED = {
-  region: { type: 'string', what: 'a string or a provider function', to: (b, v) => b.set(['region_name'], v, 'region') },
-  endpoint: { type: 'string', what: 'a string, an endpoint object or a provider function', to: (b, v) => b.set(['endpoint_url'], v, 'endpoint') },
-  profile: { type: 'string', what: 'a string', to: (b, v) => b.set(['profile_name'], v, 'profile') },
-  tls: { type: 'boolean', what: 'a boolean', to: (b, v) => b.set(['use_ssl'], v, 'tls') },
-  maxAttempts: {
-    type: 'number', what: 'a number or a provider function',
-    to: (b, v) => b.set(['config', 'retries', 'total_max_attempts'], number(v, 'maxAttempts'), 'maxAttempts'),
-  },
-  retryMode: { type: 'string', what: 'a string or a provider function', to: (b, v) => b.set(['config', 'retries', 'mode'], v, 'retryMode') },
-  forcePathStyle: {
-    type: 'boolean', what: 'a boolean',
-    // false is every SDK's default and nothing in the environment changes it
-    to: (b, v) => { if (v) b.set(['config', 's3', 'addressing_style'], 'path', 'forcePathStyle'); },
-  },
+// Options whose value of the expected type maps onto a key path (the table
+// in docs/identity.md); anything else that is not a primitive (a provider
+// function, an object) goes under config.<option name> by the general rule,
+// and null means "not given".
+const MAPPED = new Map([
+  ['region', { type: 'string', what: 'a string or a provider function', path: ['region_name'] }],
+  ['endpoint', { type: 'string', what: 'a string, an endpoint object or a provider function', path: ['endpoint_url'] }],
+  ['profile', { type: 'string', what: 'a string', path: ['profile_name'] }],
+  ['tls', { type: 'boolean', what: 'a boolean', path: ['use_ssl'] }],
+  ['maxAttempts', { type: 'number', what: 'a number or a provider function', path: ['config', 'retries', 'total_max_attempts'] }],
+  ['retryMode', { type: 'string', what: 'a string or a provider function', path: ['config', 'retries', 'mode'] }],
+  // true only: false is every SDK's default and nothing in the environment
+  // changes it, so it adds nothing
+  ['forcePathStyle', { type: 'boolean', what: 'a boolean', path: ['config', 's3', 'addressing_style'], value: (v) => (v ? 'path' : undefined) }],
   // Unset means "ask the environment", so an explicit false is kept.
-  useFipsEndpoint: { type: 'boolean', what: 'a boolean or a provider function', to: (b, v) => b.set(['config', 'use_fips_endpoint'], v, 'useFipsEndpoint') },
-  useDualstackEndpoint: { type: 'boolean', what: 'a boolean or a provider function', to: (b, v) => b.set(['config', 'use_dualstack_endpoint'], v, 'useDualstackEndpoint') },
-  userAgentAppId: { type: 'string', what: 'a string or a provider function', to: (b, v) => b.set(['config', 'user_agent_appid'], v, 'userAgentAppId') },
-  customUserAgent: { type: 'string', what: 'a string or an array of [name, version] pairs', to: (b, v) => b.set(['config', 'user_agent_extra'], v, 'customUserAgent') },
-};
+  ['useFipsEndpoint', { type: 'boolean', what: 'a boolean or a provider function', path: ['config', 'use_fips_endpoint'] }],
+  ['useDualstackEndpoint', { type: 'boolean', what: 'a boolean or a provider function', path: ['config', 'use_dualstack_endpoint'] }],
+  ['userAgentAppId', { type: 'string', what: 'a string or a provider function', path: ['config', 'user_agent_appid'] }],
+  ['customUserAgent', { type: 'string', what: 'a string or an array of [name, version] pairs', path: ['config', 'user_agent_extra'] }],
+]);
+const CREDENTIALS = new Map([
+  ['accessKeyId', ['aws_access_key_id']],
+  ['secretAccessKey', ['aws_secret_access_key']],
+  ['sessionToken', ['aws_session_token']],
+]);
+const CREDENTIAL_PROVIDER = ['config', 'credential_provider'];
+const HANDLER = ['config', 'requestHandler'];
+const CONNECT_TIMEOUT = ['config', 'connect_timeout'];
+const READ_TIMEOUT = ['config', 'read_timeout'];
 
 function number(v, where) {
   if (!Number.isFinite(v)) throw refuse(KIND_CLIENT, where, `${v} has no JSON form (only finite numbers are JSON)`);
@@ -160,29 +192,28 @@ function number(v, where) {
 function mapCredentials(b, value) {
   if (!isPlainObject(value)) {
     // A provider (fromIni(), fromEnv(), an async function, …): by instance.
-    b.set(['config', 'credential_provider'], instanceMarker(value), 'credentials');
+    b.set(CREDENTIAL_PROVIDER, instanceMarker(value), 'credentials');
     return;
   }
   for (const field of ownNames(value, 'credentials', KIND_CLIENT)) {
     const v = value[field];
     if (v === undefined || v === null || field.startsWith('$') || CREDENTIAL_METADATA.has(field)) continue;
-    const mapped = CREDENTIALS[field];
-    const where = memberPath('credentials', field);
-    if (mapped === undefined) {
-      throw invalid(KIND_CLIENT, `option "${where}" is not part of a credentials identity ` +
+    const path = CREDENTIALS.get(field);
+    if (path === undefined) {
+      throw invalid(KIND_CLIENT, `option "${memberPath('credentials', field)}" is not part of a credentials identity ` +
         '(accessKeyId, secretAccessKey and sessionToken are; expiration, credentialScope, accountId ' +
         'and $-fields are ignored)');
     }
-    expectType(v, 'string', where, 'a string');
-    checkString(v, where, KIND_CLIENT, 'the string');
-    b.set([mapped], v, where);
+    if (typeof v !== 'string') expectType(v, 'string', memberPath('credentials', field), 'a string');
+    if (!isWellFormed(v)) checkString(v, memberPath('credentials', field), KIND_CLIENT, 'the string');
+    b.set(path, v, 'credentials');
   }
 }
 
 function mapRequestHandler(b, value) {
   if (!isPlainObject(value)) {
     // A handler instance (NodeHttpHandler, FetchHttpHandler, …) or a function.
-    b.set(['config', 'requestHandler'], instanceMarker(value), 'requestHandler');
+    b.set(HANDLER, instanceMarker(value), 'requestHandler');
     return;
   }
   for (const field of ownNames(value, 'requestHandler', KIND_CLIENT)) {
@@ -193,8 +224,7 @@ function mapRequestHandler(b, value) {
       if (v === null) continue;
       expectType(v, 'number', where, 'a number of milliseconds');
       // Seconds: one correctly rounded division, so 1234 ms is 1.234.
-      b.set(['config', field === 'connectionTimeout' ? 'connect_timeout' : 'read_timeout'],
-        number(v, where) / 1000, where);
+      b.set(field === 'connectionTimeout' ? CONNECT_TIMEOUT : READ_TIMEOUT, number(v, where) / 1000, where);
     } else {
       // httpAgent, httpsAgent (by instance), socket options, … (data)
       b.set(['config', 'requestHandler', field], optionValue(v, where), where);
@@ -202,23 +232,24 @@ function mapRequestHandler(b, value) {
   }
 }
 
-/** The params tree of one SDK configuration (a plain object, already checked by the caller). */
-function buildParams(sdkConfig, names) {
-  const b = new ParamsBuilder();
+/**
+ * The params tree of one SDK configuration (a plain object, already checked
+ * by the caller): for a key (`forKey`), or with the caller's own values.
+ */
+function buildParams(sdkConfig, names, forKey) {
+  const b = new ParamsBuilder(forKey);
   for (const name of names) {
     const value = sdkConfig[name];
-    if (value === undefined) continue;
-    const mapped = MAPPED[name];
+    if (value === undefined || value === null && MAPPED.has(name)) continue; // null: not given
+    const mapped = MAPPED.get(name);
     if (mapped !== undefined) {
-      if (value === null) continue; // not given
       if (typeof value === mapped.type) {
-        if (mapped.type === 'string') checkString(value, name, KIND_CLIENT, 'the string');
-        mapped.to(b, value);
+        if (mapped.type === 'string' && !isWellFormed(value)) checkString(value, name, KIND_CLIENT, 'the string');
+        const v = mapped.value === undefined ? (mapped.type === 'number' ? number(value, name) : value) : mapped.value(value);
+        if (v !== undefined) b.set(mapped.path, v, name);
         continue;
       }
-      if (value === null || typeof value !== 'object' && typeof value !== 'function') {
-        expectType(value, mapped.type, name, mapped.what);
-      }
+      if (typeof value !== 'object' && typeof value !== 'function') expectType(value, mapped.type, name, mapped.what);
       // a provider function or an object: the general rule below
     } else if (name === 'credentials') {
       if (value !== null) mapCredentials(b, value);
@@ -239,31 +270,18 @@ function checkSdkConfig(sdkConfig) {
   return ownNames(sdkConfig, '', KIND_CLIENT);
 }
 
-/** The key's params JSON text for a params tree. */
-function treeJson(node) {
-  if (node instanceof Data) return node.raw;
-  if (node === null || typeof node !== 'object') return JSON.stringify(node);
-  let out = '';
-  for (const name of Object.keys(node)) {
-    out += `${out === '' ? '' : ','}${JSON.stringify(name)}:${treeJson(node[name])}`;
-  }
-  return `{${out}}`;
-}
-
+/** A params tree (the caller's values) as plain objects. */
 function treeValue(node) {
-  if (node instanceof Data) return node.value;
-  if (node === null || typeof node !== 'object') return node;
+  if (!(node instanceof Node)) return node;
   const out = {};
-  for (const name of Object.keys(node)) {
-    Object.defineProperty(out, name, { value: treeValue(node[name]), enumerable: true, writable: true, configurable: true });
-  }
+  for (const name of Object.keys(node)) setMember(out, name, treeValue(node[name]));
   return out;
 }
 
 /** The params JSON text of an SDK configuration (checked and mapped). */
 function sdkConfigJson(sdkConfig) {
   if (sdkConfig === undefined || sdkConfig === null) return '{}';
-  return treeJson(buildParams(sdkConfig, checkSdkConfig(sdkConfig)));
+  return JSON.stringify(buildParams(sdkConfig, checkSdkConfig(sdkConfig), true));
 }
 
 /**
@@ -287,7 +305,7 @@ function sdkConfigJson(sdkConfig) {
  */
 function sdkConfigToParams(sdkConfig) {
   if (sdkConfig === undefined || sdkConfig === null) return {};
-  return treeValue(buildParams(sdkConfig, checkSdkConfig(sdkConfig)));
+  return treeValue(buildParams(sdkConfig, checkSdkConfig(sdkConfig), false));
 }
 
 /**
@@ -397,7 +415,7 @@ class Session {
     for (const name of names) {
       if (defaults[name] !== undefined) Object.defineProperty(own, name, { value: defaults[name], enumerable: true, writable: true, configurable: true });
     }
-    buildParams(own, Object.keys(own)); // validate early
+    buildParams(own, Object.keys(own), true); // validate early
     this.#defaults = own;
   }
 
@@ -435,9 +453,12 @@ class Session {
     return this.#defaults === undefined ? {} : { ...this.#defaults };
   }
 
+  /** The key for a configuration #merge returned (already checked). */
   #keyFor(serviceName, config) {
     checkServiceName(serviceName);
-    const text = sdkConfigJson(config);
+    // Every value was checked on its way into the tree, and the tree holds
+    // only plain data: JSON.stringify writes exactly what was checked.
+    const text = JSON.stringify(buildParams(config, Object.keys(config), true));
     let byText = this.#keys.get(serviceName);
     let key = byText === undefined ? undefined : byText.get(text);
     if (key === undefined) {

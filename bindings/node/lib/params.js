@@ -29,6 +29,17 @@ function loneSurrogate(s) {
   return `U+${m[0].charCodeAt(0).toString(16).toUpperCase()} at index ${m.index}`;
 }
 
+// Strings that JSON writes between quotes as they are.
+const PLAIN_TEXT = /^[^"\\\u0000-\u001f]*$/;
+
+/**
+ * `s` as a JSON string literal. Only for strings already checked to be valid
+ * Unicode (a lone surrogate would pass the fast path unescaped).
+ */
+function quote(s) {
+  return PLAIN_TEXT.test(s) ? `"${s}"` : JSON.stringify(s);
+}
+
 /** A path for messages: unpaired surrogates shown as \uXXXX escapes. */
 function showPath(path) {
   return isWellFormed(path)
@@ -72,16 +83,20 @@ function checkString(s, path, kind, role) {
  */
 function ownNames(obj, path, kind) {
   const names = Object.keys(obj);
-  const all = Reflect.ownKeys(obj);
+  const symbols = Object.getOwnPropertySymbols(obj);
+  if (symbols.length !== 0) {
+    const d = symbols[0].description;
+    throw refuse(kind, path, `a Symbol-keyed member (Symbol(${d === undefined ? '' : showPath(d)})) cannot be carried by JSON`);
+  }
+  const all = Object.getOwnPropertyNames(obj);
   if (all.length !== names.length) {
     const visible = new Set(names);
-    const extra = all.find((k) => !visible.has(k));
-    throw refuse(kind, path, typeof extra === 'symbol'
-      ? `a Symbol-keyed member (${extra.description === undefined ? 'Symbol()' : `Symbol(${showPath(extra.description)})`}) ` +
-        'cannot be carried by JSON'
-      : `the non-enumerable member "${showPath(extra)}" cannot be carried by JSON`);
+    const hidden = all.find((k) => !visible.has(k));
+    throw refuse(kind, path, `the non-enumerable member "${showPath(hidden)}" cannot be carried by JSON`);
   }
-  for (const name of names) checkString(name, memberPath(path, name), kind, 'the member name');
+  for (const name of names) {
+    if (!isWellFormed(name)) checkString(name, memberPath(path, name), kind, 'the member name');
+  }
   return names;
 }
 
@@ -107,7 +122,7 @@ function toJson(value, path, kind, special, ancestors = [], depth = 0) {
   switch (typeof value) {
     case 'string':
       checkString(value, path, kind, 'the string');
-      return JSON.stringify(value);
+      return quote(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
@@ -130,7 +145,8 @@ function toJson(value, path, kind, special, ancestors = [], depth = 0) {
           if (item === undefined) throw refuse(kind, itemPath, 'undefined (or a hole) has no JSON form');
           parts[i] = toJson(item, itemPath, kind, special, ancestors, depth + 1);
         }
-        if (Reflect.ownKeys(value).length !== value.length + 1) { // + 'length'
+        if (Object.getOwnPropertyNames(value).length !== value.length + 1 || // + 'length'
+            Object.getOwnPropertySymbols(value).length !== 0) {
           throw refuse(kind, path, 'an array with extra (named or Symbol-keyed) members has no JSON form');
         }
         ancestors.pop();
@@ -144,7 +160,7 @@ function toJson(value, path, kind, special, ancestors = [], depth = 0) {
       for (const name of ownNames(value, path, kind)) {
         const member = value[name];
         if (member === undefined) continue;
-        out += `${out === '' ? '' : ','}${JSON.stringify(name)}:` +
+        out += `${out === '' ? '' : ','}${quote(name)}:` +
           toJson(member, memberPath(path, name), kind, special, ancestors, depth + 1);
       }
       ancestors.pop();
@@ -211,6 +227,6 @@ function findIllFormed(value, path) {
 }
 
 module.exports = {
-  paramsJson, toJson, checkString, checkJsonText, typeName, isPlainObject, isPlainArray, isWellFormed,
+  paramsJson, toJson, quote, checkString, checkJsonText, typeName, isPlainObject, isPlainArray, isWellFormed,
   memberPath, ownNames, refuse,
 };

@@ -217,7 +217,7 @@ test('ResourceCache: same semantics, Resource… errors', () => {
   assert.ok(k instanceof ResourceCacheKey);
 });
 
-// ---- model-based: random operations against a plain model of DESIGN §3 ----
+// ---- model-based: random operations against a plain model of the cache semantics ----
 
 function makeModel(policy, maxSize) {
   let tick = 0;
