@@ -11,8 +11,13 @@
 // vocabulary of boto3's Session.client (region_name, endpoint_url,
 // aws_access_key_id, ..., config); NewClientKeyJSON / NewResourceKeyJSON
 // take the parameters as raw JSON. The same parameters give the same
-// Fingerprint in Go, Rust, C and Node. Secrets are hashed when the key is
-// built; Label and String show them as ***.
+// Fingerprint in Go, Rust, C, Node and Python (the rules are in
+// docs/identity.md). Params are encoded exactly or refused: invalid UTF-8,
+// []byte, NaN, pointers and other values without an exact JSON form are
+// ErrInvalidArgument errors naming the parameter's path (see Params).
+// Secrets are hashed when the key is built; Label, String, Diff and Params
+// printed with any fmt verb show them as ***. Key.Diff lists the paths at
+// which two keys differ.
 //
 // # Caches
 //

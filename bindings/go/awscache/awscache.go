@@ -5,15 +5,30 @@
 // Cache on every later call.
 //
 //	sess, _ := awscache.NewSession()
-//	s3c, err := awscache.Client(ctx, sess, "s3", s3.NewFromConfig,
+//	s3c, err := awscache.S3(ctx, sess,
 //		awscache.WithRegion("us-west-2"), awscache.WithRetries(aws.RetryModeStandard, 3))
 //
-// The cache key is built from the options, in the parameter vocabulary of
-// the Python original (region_name, endpoint_url, aws_access_key_id, ...),
-// so a Go, Node, Rust or Python service computes the same fingerprint for
-// the same client. Every option that goes into the key also configures the
-// client; settings that come from the environment or shared config files
+// The cache key is built from the options with the mapping of
+// docs/identity.md ("SDK options: one mapping for every language"), in the
+// parameter vocabulary of the Python original (region_name, endpoint_url,
+// aws_access_key_id, config.retries.total_max_attempts, ...), so a Go, Node,
+// Rust or Python service computes the same fingerprint for the same client;
+// tests/vectors/high-level.json checks it. Every option that goes into the
+// key also configures the client. A session's default options (WithDefaults)
+// are part of every key it builds; a call's options replace them option by
+// option. Settings that come from the environment or shared config files
 // without an option are not part of the key (as in boto3-client-cache).
+//
+// Options that are objects rather than data — a credentials provider, an
+// HTTP client — are identified by instance: the key records
+// "instance:<n>", n a number this process gives the object the first time an
+// option sees it and never gives another object (a weak-pointer registry,
+// which keeps nothing alive). They must be pointers. A static credentials
+// provider is data: it maps to the three credential parameters.
+//
+// Secrets never print: the key holds SHA-256 digests of them, labels show
+// ***, and Session prints its defaults with secrets as *** for every fmt
+// verb.
 package awscache
 
 import (
