@@ -12,6 +12,7 @@
 #                       (CLIENTCACHE_REQUIRE_S3=1: a missing server fails)
 #   make bench-python   cached client() hit and key construction beside
 #                       boto3-client-cache, interleaved rounds, medians
+#   make demo-python    the Python demo report (bindings/python/demo.py)
 #   make python-wheel   build/python/dist/clientcache-*.whl: a pure-Python
 #                       wheel that loads libclientcache at import time
 #                       (CLIENTCACHE_LIB, CLIENTCACHE_LIB_DIR, pkg-config,
@@ -26,7 +27,7 @@ PY_VENV := $(PY_BUILD)/venv
 PY_BIN := $(PY_VENV)/bin/python
 PY_TEST_DEPS := pytest boto3 boto3-client-cache
 
-.PHONY: test-python bench-python python-wheel python-venv python-tool
+.PHONY: test-python bench-python demo-python python-wheel python-venv python-tool
 
 python-tool:
 	@if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then \
@@ -51,6 +52,9 @@ test-python: python-venv
 
 bench-python: python-venv
 	@cd $(PY_DIR) && nice $(PY_BIN) bench/bench.py
+
+demo-python: python-venv
+	@cd $(PY_DIR) && $(PY_BIN) demo.py
 
 python-wheel: python-tool
 	@mkdir -p $(PY_BUILD)/dist
