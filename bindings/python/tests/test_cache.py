@@ -158,6 +158,21 @@ def test_copy_is_independent_and_shares_values(s3_clients):
     assert dup.stats().insertions == 0
 
 
+def test_copy_module(s3_clients):
+    import copy
+    import pickle
+
+    cache = ClientCache()
+    cache[key("us-east-1")] = s3_clients[0]
+    assert copy.copy(cache).keys() == cache.keys()
+    with pytest.raises(TypeError):
+        copy.deepcopy(cache)
+    with pytest.raises(TypeError):
+        pickle.dumps(cache)
+    k = key("us-east-1")
+    assert copy.copy(k) is k and copy.deepcopy(k) is k
+
+
 def test_str(s3_clients):
     cache = ClientCache()
     assert str(cache) == "LRUClientCache(empty)"

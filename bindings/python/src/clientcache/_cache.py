@@ -281,6 +281,13 @@ class _Cache:
 
     __copy__ = copy
 
+    def __deepcopy__(self, memo):
+        raise TypeError(f"a {type(self).__name__} cannot be deep-copied (its values are live SDK "
+                        "objects); copy() makes a shallow copy")
+
+    def __reduce__(self):
+        raise TypeError(f"a {type(self).__name__} cannot be pickled: it holds live SDK objects")
+
     @property
     def max_size(self):
         """Capacity; setting it smaller evicts victims until the entries fit."""
