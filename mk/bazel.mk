@@ -1,21 +1,25 @@
-# Bazel (issue 6): `bazel build //...` and `bazel test //...`, offline, with
-# Debian's bazel-bootstrap (Bazel 4.2.3) and the mock rule repositories of
-# bazel-bootstrap-source (see .bazelrc, WORKSPACE, docs/building.md).
+# Bazel: `bazel build //...` and `bazel test //...`, offline, with Debian's
+# bazel-bootstrap (Bazel 4.2.3) and the mock rule repositories of
+# bazel-bootstrap-source (see .bazelrc, WORKSPACE, docs/building.md, section
+# "Bazel").
 #
 # Depends on `lib` so that cargo has already built rust/target; the
 # //:libclientcache genrule runs the same cargo command into the same
 # CARGO_TARGET_DIR and finds everything fresh (the crates are compiled once).
-# `bazel test //...` runs the C suite as cc_tests (shared and static library)
-# and the Rust, Go and Node suites as sh_tests that call `make test-rust`,
-# `make test-go` and `make test-node` (tools/bazel/make_suite.sh).
+#
+# `bazel test //...` runs Bazel's own tests: the C suite as cc_tests (against
+# the shared and the static library) and //:header_test (cbindgen's output
+# equals include/clientcache.h). The sh_tests that wrap `make test-rust`,
+# `make test-aws`, `make test-go` and `make test-node` are tagged `manual`,
+# so they do not run here: `make test` runs those targets itself, once. A
+# Bazel-only user runs them with `bazel test //:all_tests`.
 #
 # Installs (scripts/ensure.sh) Debian's bazel-bootstrap + bazel-bootstrap-source,
-# a C compiler, and cbindgen (the //:clientcache_h genrule runs it); the
-# wrapped suites install their own tools through their make targets.
+# a C compiler, and cbindgen (//:header_test runs it; nothing else in Bazel
+# needs it).
 #
 # BAZEL_FLAGS adds options to both commands, e.g.
-#   make test-bazel BAZEL_FLAGS='--test_tag_filters=-external'
-# runs only the Bazel-native tests (the C suite).
+#   make test-bazel BAZEL_FLAGS='--nocache_test_results'
 
 BAZEL ?= bazel
 BAZEL_FLAGS ?=

@@ -16,10 +16,11 @@ out_a="$PWD/$2"
 
 manifest="$(readlink -f rust/Cargo.toml)"
 root="${manifest%/rust/Cargo.toml}"
-export PATH="${CARGO_HOME:-${HOME:-/root}/.cargo}/bin:$PATH"
+# cargo from PATH (.bazelrc passes the client's), else rustup's default place.
+command -v cargo >/dev/null || export PATH="$PATH:${CARGO_HOME:-${HOME:-/root}/.cargo}/bin"
 export CARGO_TARGET_DIR="$root/rust/target"
 command -v cargo >/dev/null || {
-  echo "cargo_build.sh: cargo not found on PATH; run 'make lib' (it installs the toolchain)" >&2
+  echo "cargo_build.sh: cargo is not on PATH nor in ~/.cargo/bin; install the Rust toolchain (rustup), then rerun" >&2
   exit 1
 }
 

@@ -6,7 +6,9 @@
 # output (rust/target, Go's build cache, bindings/node/build) instead of
 # building a second copy.
 #
-# The tests are tagged "local" (unsandboxed: they write into the source tree's
+# The tests are tagged "manual" (`bazel test //...` skips them; `make test`
+# runs the same make targets directly; `bazel test //:all_tests` runs them),
+# "local" (unsandboxed: they write into the source tree's
 # build folders) and "external" (their results are never cached by Bazel: they
 # depend on toolchains, registries and a live S3 test server that Bazel does
 # not track). The runfiles entry for //:Makefile is a symlink into the real
