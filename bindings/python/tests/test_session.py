@@ -148,6 +148,43 @@ def test_memo_is_bounded_and_skips_secrets_and_objects():
         assert "SECRET" not in repr(memo_id) and "Config" not in repr(memo_id)
 
 
+def test_memo_with_credentials_holds_digests_only():
+    session = Session()
+    secret, other = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "another-secret-value"
+    a = session.client("s3", region_name="us-east-1", aws_access_key_id="AKID", aws_secret_access_key=secret)
+    assert session.client("s3", region_name="us-east-1", aws_access_key_id="AKID",
+                          aws_secret_access_key=secret) is a
+    assert session.client("s3", "us-east-1", None, None, None, None, "AKID", secret) is a
+    b = session.client("s3", region_name="us-east-1", aws_access_key_id="AKID", aws_secret_access_key=other)
+    assert b is not a
+    assert session.client("s3", region_name="us-east-1", aws_access_key_id="AKID",
+                          aws_secret_access_key=other) is b
+    c = session.client("s3", region_name="us-east-1", aws_access_key_id="AKID2", aws_secret_access_key=secret)
+    assert c is not a and c is not b
+    d = session.client("s3", region_name="us-east-1", aws_access_key_id="AKID", aws_secret_access_key=secret,
+                       aws_session_token="TOKEN")
+    assert d not in (a, b, c)
+    assert session.client("s3", region_name="us-east-1", aws_access_key_id="AKID", aws_secret_access_key=secret,
+                          use_ssl=True) is not a
+    with pytest.raises(ClientCacheError):
+        session.client("s3", region_name="us-east-1", aws_access_key_id="AKID", aws_secret_access_key=secret,
+                       use_ssl=1)
+    with pytest.raises(ClientCacheError):
+        session.client("s3", aws_access_key_id="AKID", aws_secret_access_key=12345)
+
+    def strings(value):
+        if isinstance(value, tuple):
+            for item in value:
+                yield from strings(item)
+        elif isinstance(value, (str, bytes)):
+            yield value
+
+    for memo_id in session._memo[0]:
+        for text in strings(memo_id):
+            assert text not in (secret, other, "TOKEN", secret.encode(), other.encode())
+            assert not (isinstance(text, str) and secret in text)
+
+
 def test_memo_sees_a_changed_config_object():
     session = Session()
     config = Config(read_timeout=5)

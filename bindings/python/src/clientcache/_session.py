@@ -3,6 +3,7 @@ and module-level client() / resource()."""
 from __future__ import annotations
 
 import copy
+from hashlib import sha256 as _sha256
 import threading
 from ctypes import byref, c_void_p
 from threading import get_ident
@@ -22,7 +23,8 @@ __all__ = ["Session", "SessionCache", "SessionClientCache", "SessionResourceCach
 _Boto3Session = boto3.session.Session
 _MEMO_SIZE = 256
 # Only calls made of these types are memoized: no int/float (1 == True), no
-# objects (a Config can be mutated), no secrets (see _memoizable).
+# objects (a Config can be changed in place); secrets only as digests (see
+# _memoizable and _secret_memo_id).
 _MEMO_TYPES = frozenset((str, bool, type(None)))
 _SECRET_POSITIONS = 6  # service, region, api_version, use_ssl, verify, endpoint, then secrets
 
@@ -106,6 +108,40 @@ def _memoizable(args, kwargs):
     return True
 
 
+_SECRET_IDS = object()  # first member of every memo id made by _secret_memo_id
+
+
+def _secret_memo_id(args, kwargs):
+    """The memo id of a call with credentials, or None. The id holds the
+    SHA-256 digest of each secret, never its text, so a memo entry keeps no
+    clear-text secret; the key itself is still built by the core from the
+    call. Only calls of str / bool / None values qualify, and every value is
+    checked before the lookup, so no other type can meet an entry."""
+    if len(args) > _SECRET_POSITIONS + 3:  # a positional Config or more
+        return None
+    out = [_SECRET_IDS]
+    for i, value in enumerate(args):
+        kind = type(value)
+        if kind not in _MEMO_TYPES:
+            return None
+        if i >= _SECRET_POSITIONS and value is not None:
+            if kind is not str:
+                return None
+            value = _sha256(value.encode("utf-8", "surrogatepass")).digest()
+        out.append(value)
+    out.append(None)  # separates positional from keyword arguments
+    for name, value in kwargs.items():
+        kind = type(value)
+        if kind not in _MEMO_TYPES:
+            return None
+        if name in SECRETS and value is not None:
+            if kind is not str:
+                return None
+            value = _sha256(value.encode("utf-8", "surrogatepass")).digest()
+        out.append((name, value))
+    return tuple(out)
+
+
 def _exact_types(args, kwargs, types):
     return tuple(map(type, args)) + tuple(map(type, kwargs.values())) == types
 
@@ -159,23 +195,35 @@ class Session(_Boto3Session):
         return self._key(n.KIND_RESOURCE, args, kwargs)
 
     def _memo_key(self, kind, args, kwargs):
-        """The key of a call, through the memo. A memo id is the call's
-        arguments as given; an entry is only made for a _memoizable call
-        and remembers the argument types when one is a bool, so that
-        equal-but-different values (True and 1) never share an entry."""
+        """The key of a call, through the memo.
+
+        Without secrets, a memo id is the call's arguments as given; an
+        entry is only made for a _memoizable call and remembers the argument
+        types when one is a bool, so that equal-but-different values (True
+        and 1) never share an entry. With secrets, see _secret_memo_id."""
         memo = self._memo[kind]
-        try:
-            mid = (args, tuple(kwargs.items())) if kwargs else args
-            entry = memo.get(mid)
-        except TypeError:  # an unhashable argument: never memoized
-            mid = entry = None
-        if entry is not None and (entry[1] is None or _exact_types(args, kwargs, entry[1])):
-            return entry[0]
-        key = self._key(kind, args, kwargs)
-        if mid is not None and _memoizable(args, kwargs):
+        if len(args) > _SECRET_POSITIONS or (kwargs and not SECRETS.isdisjoint(kwargs)):
+            mid = _secret_memo_id(args, kwargs)
+            entry = memo.get(mid) if mid is not None else None
+            if entry is not None:
+                return entry[0]
             types = None
-            if any(type(v) is bool for v in args) or any(type(v) is bool for v in kwargs.values()):
+        else:
+            try:
+                mid = (args, tuple(kwargs.items())) if kwargs else args
+                entry = memo.get(mid)
+            except TypeError:  # an unhashable argument: never memoized
+                mid = entry = None
+            if entry is not None and (entry[1] is None or _exact_types(args, kwargs, entry[1])):
+                return entry[0]
+            if mid is not None and not _memoizable(args, kwargs):
+                mid = None
+            types = None
+            if mid is not None and (any(type(v) is bool for v in args)
+                                    or any(type(v) is bool for v in kwargs.values())):
                 types = tuple(map(type, args)) + tuple(map(type, kwargs.values()))
+        key = self._key(kind, args, kwargs)
+        if mid is not None:
             with self._memo_lock:
                 if len(memo) >= _MEMO_SIZE:
                     memo.pop(next(iter(memo)), None)
