@@ -10,8 +10,8 @@
 // member, a function, a symbol, NaN / ±Infinity, a class instance, a cycle or
 // an undefined array item is refused with an INVALID_ARGUMENT error naming
 // the path in the core's format (`config.retries.mode`, `config.order[2]`).
-// A BigInt is written as its exact integer (the core refuses it beyond
-// ±(2^53−1)).
+// A BigInt is written as its exact integer when a double holds it exactly
+// (the core refuses it beyond ±(2^53−1)), and refused otherwise.
 
 /** Kind of a key or cache. */
 export type Kind = 'client' | 'resource';
@@ -102,7 +102,7 @@ export abstract class CacheKey {
  * key.label; // 's3(region_name="us-west-2")'
  * @throws {ClientCacheError} `code` ERR_CLIENTCACHE_INVALID_ARGUMENT for a bad
  *   service name, an unknown parameter, or a value JSON cannot represent
- *   (function, class instance, NaN, ±Infinity, BigInt, …); the message names it.
+ *   (function, class instance, NaN, ±Infinity, a lone surrogate, …); the message names it.
  */
 export class ClientCacheKey extends CacheKey {
   /**

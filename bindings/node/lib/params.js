@@ -105,8 +105,9 @@ function ownNames(obj, path, kind) {
  * `kind`) naming `path`. Refused: functions, symbols, NaN / ±Infinity,
  * strings or member names with a lone surrogate, Symbol-keyed or
  * non-enumerable members, undefined (or holes) in arrays, class instances
- * (Date, Map, URL, Buffer, credential providers, …) and cycles. A BigInt is
- * written as its exact integer (the core judges its range); `undefined`
+ * (Date, Map, URL, Buffer, credential providers, …), cycles, and BigInts no
+ * double holds exactly. Other BigInts are written as their exact integer
+ * (the core judges the range); `undefined`
  * object members count as absent, as in JSON.stringify. Every member is read
  * once. Messages name the path and the type, never the value (it may be a
  * secret).
@@ -131,7 +132,12 @@ function toJson(value, path, kind, special, ancestors = [], depth = 0) {
       }
       return JSON.stringify(value);
     case 'bigint':
-      return value.toString(); // exact; the core refuses integers beyond ±(2^53−1)
+      // Exactly as a JSON number only when a double holds it exactly; the
+      // core then judges the range (integers beyond ±(2^53−1) are refused).
+      if (!Number.isFinite(Number(value)) || BigInt(Number(value)) !== value) {
+        throw refuse(kind, path, 'a BigInt that no JSON number (a double) holds exactly cannot be carried');
+      }
+      return value.toString();
     case 'object': {
       if (value === null) return 'null';
       if (depth >= MAX_DEPTH) throw refuse(kind, path, `nested deeper than ${MAX_DEPTH} levels`);

@@ -82,6 +82,8 @@ test('values with no exact JSON form are refused; BigInt is exact', () => {
     [{ config: { m: new Map() } }, 'Map'],
     [{ config: { a: new (class Sub extends Array {})() } }, '"config.a"'],
     [{ config: { big: -(2n ** 53n) } }, '"config.big"'], // the core's range rule
+    [{ config: { big: 2n ** 60n + 1n } }, 'BigInt'], // no double holds it
+    [{ config: { big: 10n ** 400n } }, 'BigInt'], // would be Infinity
   ];
   for (const [params, fragment] of cases) refused(() => new ClientCacheKey('s3', params), ClientCacheError, fragment);
   const cyclic = { list: [] };
