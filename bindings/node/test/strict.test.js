@@ -16,7 +16,7 @@ function refused(fn, family, fragment) {
     assert.equal(err.code, 'ERR_CLIENTCACHE_INVALID_ARGUMENT');
     assert.ok(err.message.includes(fragment), `"${err.message}" lacks "${fragment}"`);
     assert.ok(!err.message.includes(SECRET), 'secret in an error message');
-    assert.ok(err.message.isWellFormed(), 'the message itself is valid Unicode');
+    assert.ok(!/\p{Surrogate}/u.test(err.message), 'the message itself is valid Unicode');
     return true;
   });
 }
