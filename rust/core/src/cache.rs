@@ -1,9 +1,13 @@
-//! The thread-safe cache (DESIGN §3): one lock around the policy store,
-//! counters, and the table of in-flight factory runs for single-flight.
+//! The thread-safe cache (docs/design.md, "Cache semantics"): one lock
+//! around the policy store, counters, and the table of in-flight factory
+//! runs for single-flight, which callers wait for by blocking
+//! (`get_or_insert_with`) or by awaiting (`get_or_insert_with_async`).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Arc;
-use std::thread::{self, ThreadId};
+use std::task::{Poll, Waker};
 
 use parking_lot::{Condvar, Mutex};
 
@@ -80,28 +84,131 @@ impl<V> Inner<V> {
     }
 }
 
-/// One factory run that same-key callers wait for.
+/// How a factory run ended.
+enum Outcome<V> {
+    /// The value (or the factory's error) every waiter shares.
+    Done(Result<V, Error>),
+    /// The async caller building it was dropped before its factory finished:
+    /// not an error of the key, so waiters start over (one of them builds).
+    Abandoned,
+}
+
+/// One factory run that same-key callers wait for, blocked on `done` or
+/// parked as wakers.
 struct Flight<V> {
-    owner: ThreadId,
-    outcome: Mutex<Option<Result<V, Error>>>,
+    state: Mutex<FlightState<V>>,
     done: Condvar,
 }
 
+struct FlightState<V> {
+    outcome: Option<Outcome<V>>,
+    /// Async waiters to wake when the outcome lands.
+    wakers: Vec<Waker>,
+}
+
 impl<V: Clone> Flight<V> {
-    fn wait(&self) -> Result<V, Error> {
-        let mut outcome = self.outcome.lock();
-        loop {
-            if let Some(result) = outcome.as_ref() {
-                return result.clone();
-            }
-            self.done.wait(&mut outcome);
+    fn new() -> Arc<Self> {
+        Arc::new(Flight {
+            state: Mutex::new(FlightState {
+                outcome: None,
+                wakers: Vec::new(),
+            }),
+            done: Condvar::new(),
+        })
+    }
+
+    fn shared(outcome: &Outcome<V>) -> Option<Result<V, Error>> {
+        match outcome {
+            Outcome::Done(result) => Some(result.clone()),
+            Outcome::Abandoned => None,
         }
     }
 
-    fn finish(&self, result: Result<V, Error>) {
-        *self.outcome.lock() = Some(result);
-        self.done.notify_all();
+    /// Blocks until the run ends; `None` when it was abandoned.
+    fn wait(&self) -> Option<Result<V, Error>> {
+        let mut state = self.state.lock();
+        loop {
+            if let Some(outcome) = state.outcome.as_ref() {
+                return Self::shared(outcome);
+            }
+            self.done.wait(&mut state);
+        }
     }
+
+    /// Awaits the end of the run without blocking the thread; `None` when it
+    /// was abandoned.
+    async fn wait_async(&self) -> Option<Result<V, Error>> {
+        std::future::poll_fn(|cx| {
+            let mut state = self.state.lock();
+            match state.outcome.as_ref() {
+                Some(outcome) => Poll::Ready(Self::shared(outcome)),
+                None => {
+                    if !state.wakers.iter().any(|w| w.will_wake(cx.waker())) {
+                        state.wakers.push(cx.waker().clone());
+                    }
+                    Poll::Pending
+                }
+            }
+        })
+        .await
+    }
+
+    fn finish(&self, outcome: Outcome<V>) {
+        let wakers = {
+            let mut state = self.state.lock();
+            state.outcome = Some(outcome);
+            std::mem::take(&mut state.wakers)
+        };
+        self.done.notify_all();
+        for waker in wakers {
+            waker.wake();
+        }
+    }
+
+    fn id(self: &Arc<Self>) -> usize {
+        Arc::as_ptr(self) as *const () as usize
+    }
+}
+
+thread_local! {
+    /// Flights whose factory is running on this thread's stack right now (a
+    /// sync factory being called, an async one being polled). A caller that
+    /// would wait for one of them is that factory asking for its own key:
+    /// waiting would never end, so it gets `Error::Reentrant` instead.
+    static BUILDING: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Marks a flight as building on this thread until dropped (also on panic).
+struct BuildingMark(usize);
+
+impl BuildingMark {
+    fn new(id: usize) -> Self {
+        BUILDING.with(|b| b.borrow_mut().push(id));
+        BuildingMark(id)
+    }
+}
+
+impl Drop for BuildingMark {
+    fn drop(&mut self) {
+        BUILDING.with(|b| {
+            let mut b = b.borrow_mut();
+            if let Some(i) = b.iter().rposition(|id| *id == self.0) {
+                b.remove(i);
+            }
+        });
+    }
+}
+
+fn building_here(flight: &Arc<impl Sized>) -> bool {
+    let id = Arc::as_ptr(flight) as *const () as usize;
+    BUILDING.with(|b| b.borrow().contains(&id))
+}
+
+/// What a `get_or_insert_with` caller found under the lock.
+enum Found<V> {
+    Value(V),
+    Wait(Arc<Flight<V>>),
+    Build(Arc<Flight<V>>),
 }
 
 /// A bounded, thread-safe cache of `V` by [`Key`].
@@ -124,7 +231,15 @@ impl<V: Clone> Flight<V> {
 /// assert_eq!(cache.len(), 2);
 /// # Ok::<(), Error>(())
 /// ```
+///
+/// `Cache` is a handle: clones share one cache (as moka's and quick_cache's
+/// do), so `cache.clone()` can be moved into threads or tasks. For an
+/// independent copy with the same entries, use [`Cache::copy`].
 pub struct Cache<V> {
+    shared: Arc<Shared<V>>,
+}
+
+struct Shared<V> {
     kind: Kind,
     inner: Mutex<Inner<V>>,
 }
@@ -135,32 +250,34 @@ impl<V: Clone> Cache<V> {
     pub fn new(kind: Kind, policy: Policy, max_size: usize) -> Result<Self, Error> {
         check_max_size(max_size)?;
         Ok(Cache {
-            kind,
-            inner: Mutex::new(Inner {
-                store: Store::new(policy),
-                max_size,
-                stats: Stats::default(),
-                flights: HashMap::new(),
+            shared: Arc::new(Shared {
+                kind,
+                inner: Mutex::new(Inner {
+                    store: Store::new(policy),
+                    max_size,
+                    stats: Stats::default(),
+                    flights: HashMap::new(),
+                }),
             }),
         })
     }
 
     /// The kind of key this cache accepts.
     pub fn kind(&self) -> Kind {
-        self.kind
+        self.shared.kind
     }
 
     /// The eviction policy.
     pub fn policy(&self) -> Policy {
-        self.inner.lock().store.policy()
+        self.shared.inner.lock().store.policy()
     }
 
     fn check_kind(&self, key: &Key) -> Result<(), Error> {
-        if key.kind() == self.kind {
+        if key.kind() == self.shared.kind {
             Ok(())
         } else {
             Err(Error::KindMismatch {
-                expected: self.kind,
+                expected: self.shared.kind,
                 found: key.kind(),
             })
         }
@@ -174,7 +291,7 @@ impl<V: Clone> Cache<V> {
             return Err(InsertError { error, value });
         }
         let evicted = {
-            let mut inner = self.inner.lock();
+            let mut inner = self.shared.inner.lock();
             if inner.store.contains(&key) {
                 drop(inner);
                 let error = Error::Exists {
@@ -202,7 +319,7 @@ impl<V: Clone> Cache<V> {
     /// kind is `KindMismatch`, not a miss.
     pub fn lookup(&self, key: &Key) -> Result<Option<V>, Error> {
         self.check_kind(key)?;
-        let mut inner = self.inner.lock();
+        let mut inner = self.shared.inner.lock();
         Ok(match inner.store.get(key, true).cloned() {
             Some(value) => {
                 inner.stats.hits += 1;
@@ -219,7 +336,7 @@ impl<V: Clone> Cache<V> {
     /// `NotFound` on a miss, `KindMismatch` for a key of the other kind.
     pub fn peek(&self, key: &Key) -> Result<V, Error> {
         self.check_kind(key)?;
-        let found = self.inner.lock().store.get(key, false).cloned();
+        let found = self.shared.inner.lock().store.get(key, false).cloned();
         found.ok_or_else(|| Error::NotFound {
             key: Some(key.label().to_owned()),
         })
@@ -227,7 +344,7 @@ impl<V: Clone> Cache<V> {
 
     /// Whether `key` is present (no promotion, not counted).
     pub fn contains(&self, key: &Key) -> bool {
-        self.inner.lock().store.contains(key)
+        self.shared.inner.lock().store.contains(key)
     }
 
     /// Takes `key` out and returns its value; `NotFound` on a miss,
@@ -235,7 +352,7 @@ impl<V: Clone> Cache<V> {
     pub fn remove(&self, key: &Key) -> Result<V, Error> {
         self.check_kind(key)?;
         let removed = {
-            let mut inner = self.inner.lock();
+            let mut inner = self.shared.inner.lock();
             let removed = inner.store.remove(key);
             if removed.is_some() {
                 inner.count_removal(RemovalCause::Removed, 1);
@@ -251,7 +368,7 @@ impl<V: Clone> Cache<V> {
 
     /// Takes out the next victim; `NotFound` when empty.
     pub fn pop_victim(&self) -> Result<(Key, V), Error> {
-        let mut inner = self.inner.lock();
+        let mut inner = self.shared.inner.lock();
         let victim = inner.store.pop_victim();
         if victim.is_some() {
             inner.count_removal(RemovalCause::Removed, 1);
@@ -262,7 +379,7 @@ impl<V: Clone> Cache<V> {
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.inner.lock().store.len()
+        self.shared.inner.lock().store.len()
     }
 
     /// True when the cache holds nothing.
@@ -272,7 +389,7 @@ impl<V: Clone> Cache<V> {
 
     /// The capacity.
     pub fn max_size(&self) -> usize {
-        self.inner.lock().max_size
+        self.shared.inner.lock().max_size
     }
 
     /// Changes the capacity (`≥ 1`); shrinking evicts victims until the
@@ -280,7 +397,7 @@ impl<V: Clone> Cache<V> {
     pub fn set_max_size(&self, max_size: usize) -> Result<(), Error> {
         check_max_size(max_size)?;
         let evicted = {
-            let mut inner = self.inner.lock();
+            let mut inner = self.shared.inner.lock();
             inner.max_size = max_size;
             inner.evict_to(max_size)
         };
@@ -290,7 +407,7 @@ impl<V: Clone> Cache<V> {
 
     /// Removes every entry (not counted as removals or evictions).
     pub fn clear(&self) {
-        let entries = self.inner.lock().store.take_all();
+        let entries = self.shared.inner.lock().store.take_all();
         drop(entries);
     }
 
@@ -298,21 +415,24 @@ impl<V: Clone> Cache<V> {
     /// same victim order, LFU frequencies included), sharing the values.
     /// Counters start at zero; factories in flight are not copied.
     pub fn copy(&self) -> Cache<V> {
-        let inner = self.inner.lock();
+        let inner = self.shared.inner.lock();
         Cache {
-            kind: self.kind,
-            inner: Mutex::new(Inner {
-                store: inner.store.clone(),
-                max_size: inner.max_size,
-                stats: Stats::default(),
-                flights: HashMap::new(),
+            shared: Arc::new(Shared {
+                kind: self.shared.kind,
+                inner: Mutex::new(Inner {
+                    store: inner.store.clone(),
+                    max_size: inner.max_size,
+                    stats: Stats::default(),
+                    flights: HashMap::new(),
+                }),
             }),
         }
     }
 
     /// All keys in victim order (the next victim first).
     pub fn keys(&self) -> Vec<Key> {
-        self.inner
+        self.shared
+            .inner
             .lock()
             .store
             .victim_order()
@@ -322,7 +442,8 @@ impl<V: Clone> Cache<V> {
 
     /// All entries in victim order (the next victim first).
     pub fn items(&self) -> Vec<(Key, V)> {
-        self.inner
+        self.shared
+            .inner
             .lock()
             .store
             .victim_order()
@@ -332,7 +453,7 @@ impl<V: Clone> Cache<V> {
 
     /// The counters, with the current length and capacity.
     pub fn stats(&self) -> Stats {
-        let inner = self.inner.lock();
+        let inner = self.shared.inner.lock();
         Stats {
             len: inner.store.len() as u64,
             max_size: inner.max_size as u64,
@@ -351,36 +472,27 @@ impl<V: Clone> Cache<V> {
     /// gives its waiters [`Error::FactoryFailed`] and the panic continues in
     /// the calling thread. Every caller that did not find the value resident
     /// counts as a miss.
+    ///
+    /// Waiting blocks the thread: in async code use
+    /// [`get_or_insert_with_async`](Cache::get_or_insert_with_async), which
+    /// parks the task instead.
     pub fn get_or_insert_with<F, E>(&self, key: &Key, factory: F) -> Result<V, Error>
     where
         F: FnOnce() -> Result<V, E>,
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         self.check_kind(key)?;
-        let flight = {
-            let mut inner = self.inner.lock();
-            if let Some(value) = inner.store.get(key, true).cloned() {
-                inner.stats.hits += 1;
-                return Ok(value);
+        let mut counted = false;
+        let flight = loop {
+            match self.find_or_start(key, &mut counted)? {
+                Found::Value(value) => return Ok(value),
+                // An abandoned run: look again (this caller may build now).
+                Found::Wait(flight) => match flight.wait() {
+                    Some(result) => return result,
+                    None => continue,
+                },
+                Found::Build(flight) => break flight,
             }
-            inner.stats.misses += 1;
-            if let Some(flight) = inner.flights.get(key) {
-                if flight.owner == thread::current().id() {
-                    return Err(Error::Reentrant {
-                        key: key.label().to_owned(),
-                    });
-                }
-                let flight = Arc::clone(flight);
-                drop(inner);
-                return flight.wait();
-            }
-            let flight = Arc::new(Flight {
-                owner: thread::current().id(),
-                outcome: Mutex::new(None),
-                done: Condvar::new(),
-            });
-            inner.flights.insert(key.clone(), Arc::clone(&flight));
-            flight
         };
 
         // Lands the outcome even if the factory panics.
@@ -390,13 +502,113 @@ impl<V: Clone> Cache<V> {
             flight: &flight,
             result: None,
         };
-        let result = factory().map_err(|e| Error::FactoryFailed {
-            key: key.label().to_owned(),
-            source: Arc::from(e.into()),
-        });
-        guard.result = Some(result);
+        let result = {
+            let _mark = BuildingMark::new(flight.id());
+            factory()
+        };
+        guard.result = Some(result.map_err(|e| factory_failed(key, e)));
         drop(guard);
-        flight.wait()
+        flight
+            .wait()
+            .unwrap_or_else(|| unreachable!("a sync run is never abandoned"))
+    }
+
+    /// [`get_or_insert_with`](Cache::get_or_insert_with) for async code:
+    /// same single-flight and outcome sharing, but callers waiting for
+    /// another caller's factory are parked tasks, never blocked threads, so
+    /// it works on a current-thread runtime and pins no worker. It needs no
+    /// particular runtime.
+    ///
+    /// If the future that is running the factory is dropped before the
+    /// factory finishes (a timeout, a cancelled task), nothing is cached and
+    /// the waiters are not failed: the next of them runs its own factory.
+    /// A factory that awaits its own key gets [`Error::Reentrant`].
+    ///
+    /// ```
+    /// # use clientcache::{Cache, Error, Key, Kind, Params, Policy};
+    /// # async fn demo() -> Result<(), Error> {
+    /// let cache: Cache<String> = Cache::new(Kind::Client, Policy::Lru, 10)?;
+    /// let key = Key::client("s3", &Params::new().with("region_name", "eu-west-1"))?;
+    /// let client = cache
+    ///     .get_or_insert_with_async(&key, || async {
+    ///         // e.g. load credentials, then build the SDK client
+    ///         Ok::<_, Error>("an s3 client".to_owned())
+    ///     })
+    ///     .await?;
+    /// assert_eq!(client, "an s3 client");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_or_insert_with_async<F, Fut, E>(
+        &self,
+        key: &Key,
+        factory: F,
+    ) -> Result<V, Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, E>>,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        self.check_kind(key)?;
+        let mut counted = false;
+        let flight = loop {
+            match self.find_or_start(key, &mut counted)? {
+                Found::Value(value) => return Ok(value),
+                Found::Wait(flight) => match flight.wait_async().await {
+                    Some(result) => return result,
+                    None => continue,
+                },
+                Found::Build(flight) => break flight,
+            }
+        };
+
+        // Lands the outcome when the factory finishes or panics, and
+        // abandons the run when this future is dropped first.
+        let mut guard = FlightGuard {
+            cache: self,
+            key,
+            flight: &flight,
+            result: None,
+        };
+        let building = factory();
+        let mut building = std::pin::pin!(building);
+        let id = flight.id();
+        let result = std::future::poll_fn(|cx| {
+            let _mark = BuildingMark::new(id);
+            building.as_mut().poll(cx)
+        })
+        .await;
+        guard.result = Some(result.map_err(|e| factory_failed(key, e)));
+        drop(guard);
+        flight
+            .wait_async()
+            .await
+            .unwrap_or_else(|| unreachable!("a finished run is never abandoned"))
+    }
+
+    /// Under the lock: the resident value, the run to wait for, or a new run
+    /// this caller must build. Counts one miss per caller.
+    fn find_or_start(&self, key: &Key, counted: &mut bool) -> Result<Found<V>, Error> {
+        let mut inner = self.shared.inner.lock();
+        if let Some(value) = inner.store.get(key, true).cloned() {
+            inner.stats.hits += 1;
+            return Ok(Found::Value(value));
+        }
+        if !*counted {
+            inner.stats.misses += 1;
+            *counted = true;
+        }
+        if let Some(flight) = inner.flights.get(key) {
+            if building_here(flight) {
+                return Err(Error::Reentrant {
+                    key: key.label().to_owned(),
+                });
+            }
+            return Ok(Found::Wait(Arc::clone(flight)));
+        }
+        let flight = Flight::new();
+        inner.flights.insert(key.clone(), Arc::clone(&flight));
+        Ok(Found::Build(flight))
     }
 
     /// Called exactly once per flight: stores a successful value, retires the
@@ -405,7 +617,7 @@ impl<V: Clone> Cache<V> {
         let mut displaced = None;
         let mut evicted = Vec::new();
         let result = {
-            let mut inner = self.inner.lock();
+            let mut inner = self.shared.inner.lock();
             inner.flights.remove(key);
             match result {
                 Ok(value) => {
@@ -422,9 +634,25 @@ impl<V: Clone> Cache<V> {
                 Err(error) => Err(error),
             }
         };
-        flight.finish(result);
+        flight.finish(Outcome::Done(result));
         drop(displaced);
         drop(evicted);
+    }
+
+    /// Retires a flight whose builder went away; its waiters start over.
+    fn abandon(&self, key: &Key, flight: &Flight<V>) {
+        self.shared.inner.lock().flights.remove(key);
+        flight.finish(Outcome::Abandoned);
+    }
+}
+
+fn factory_failed<E>(key: &Key, error: E) -> Error
+where
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    Error::FactoryFailed {
+        key: key.label().to_owned(),
+        source: Arc::from(error.into()),
     }
 }
 
@@ -437,30 +665,34 @@ struct FlightGuard<'a, V: Clone> {
 
 impl<V: Clone> Drop for FlightGuard<'_, V> {
     fn drop(&mut self) {
-        let result = self.result.take().unwrap_or_else(|| {
-            Err(Error::FactoryFailed {
-                key: self.key.label().to_owned(),
-                source: Arc::from(Box::<dyn std::error::Error + Send + Sync>::from(
-                    "factory panicked",
-                )),
-            })
-        });
-        self.cache.land(self.key, self.flight, result);
+        match self.result.take() {
+            Some(result) => self.cache.land(self.key, self.flight, result),
+            // Unwinding from the factory: its waiters share the failure.
+            None if std::thread::panicking() => self.cache.land(
+                self.key,
+                self.flight,
+                Err(factory_failed(self.key, "factory panicked")),
+            ),
+            // An async builder dropped mid-factory: not the key's failure.
+            None => self.cache.abandon(self.key, self.flight),
+        }
     }
 }
 
-impl<V: Clone> Clone for Cache<V> {
-    /// Same as [`Cache::copy`].
+impl<V> Clone for Cache<V> {
+    /// Another handle to the same cache (see [`Cache::copy`] for a copy).
     fn clone(&self) -> Self {
-        self.copy()
+        Cache {
+            shared: Arc::clone(&self.shared),
+        }
     }
 }
 
 impl<V> std::fmt::Debug for Cache<V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let inner = self.inner.lock();
+        let inner = self.shared.inner.lock();
         f.debug_struct("Cache")
-            .field("kind", &self.kind)
+            .field("kind", &self.shared.kind)
             .field("policy", &inner.store.policy())
             .field("len", &inner.store.len())
             .field("max_size", &inner.max_size)
@@ -479,7 +711,7 @@ fn check_max_size(max_size: usize) -> Result<(), Error> {
 #[cfg(test)]
 impl<V> Cache<V> {
     pub(crate) fn validate(&self) {
-        let inner = self.inner.lock();
+        let inner = self.shared.inner.lock();
         inner.store.validate();
         assert!(inner.store.len() <= inner.max_size);
     }
