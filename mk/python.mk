@@ -25,7 +25,8 @@ PY_DIR := $(ROOT)/bindings/python
 PY_BUILD := $(ROOT)/build/python
 PY_VENV := $(PY_BUILD)/venv
 PY_BIN := $(PY_VENV)/bin/python
-PY_TEST_DEPS := pytest boto3 boto3-client-cache
+# boto3-client-cache is pinned: it is the behaviour model the tests compare with.
+PY_TEST_DEPS := pytest boto3 boto3-client-cache==2.1.19
 
 .PHONY: test-python bench-python demo-python python-wheel python-venv python-tool
 

@@ -78,8 +78,12 @@ def test_the_original_fails_after_boto3_setup_default_session():
     """The defect this fixes: boto3-client-cache's client() needs its own
     default session and breaks on boto3's."""
     boto3.setup_default_session(region_name="eu-central-1")
-    with pytest.raises(TypeError):
+    try:
         boto3_client_cache.client("s3")
+    except TypeError:
+        pass
+    else:  # pragma: no cover - depends on the installed version
+        pytest.skip("this boto3-client-cache version handles boto3's default session")
 
 
 def test_setup_default_session_installs_a_caching_session():
