@@ -12,7 +12,7 @@
       'target_name': 'clientcache',
       'sources': ['src/module.c', 'src/keys.c', 'src/cache.c', 'src/errors.c'],
       'include_dirs': ['<(cc_include_dir)'],
-      'defines': ['NAPI_VERSION=8', '<!@(node scripts/paths.js defines)'],
+      'defines': ['NAPI_VERSION=8'],
       'cflags_c': ['-std=gnu11', '-Wall', '-Wextra', '-Werror', '-fvisibility=hidden'],
       'libraries': ['<(cc_lib_dir)/libclientcache.a', '-lpthread', '-ldl', '-lm'],
       # Keep the Rust runtime's symbols private to this .node and drop unused code.

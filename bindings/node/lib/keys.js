@@ -93,9 +93,6 @@ class CacheKey {
     if (h === undefined) {
       throw invalid(this.#kind, `diff() needs a ClientCacheKey or ResourceCacheKey, not a ${typeName(other)}`);
     }
-    if (typeof native.keyDiff !== 'function') {
-      throw invalid(this.#kind, 'diff() needs a libclientcache with clientcache_key_diff (rebuild the addon)');
-    }
     return JSON.parse(native.keyDiff(this.#h, h)).map((entry) => ({
       path: entry.path,
       left: entry.left,

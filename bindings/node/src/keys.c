@@ -1,6 +1,5 @@
 /* Key handles: keyNew / keyFingerprint / keyLabel / keyCanonical / keyKind /
- * keyEqual / keyDiff (only when the header declares clientcache_key_diff:
- * binding.gyp defines CC_HAVE_KEY_DIFF then). A handle is a napi_external pointing at a cc_key_handle that owns
+ * keyEqual / keyDiff. A handle is a napi_external pointing at a cc_key_handle that owns
  * one clientcache_key, freed by the external's finalizer. lib/keys.js puts
  * the public classes around it and keeps the handle in a private field.
  *
@@ -210,7 +209,6 @@ static napi_value key_equal(napi_env env, napi_callback_info info) {
   return result;
 }
 
-#ifdef CC_HAVE_KEY_DIFF
 /* keyDiff(a, b) -> JSON text of the core's diff: [{"path", "left"?, "right"?}, ...],
  * secrets as "***". Same buffer convention as the label. */
 static napi_value key_diff(napi_env env, napi_callback_info info) {
@@ -242,7 +240,6 @@ static napi_value key_diff(napi_env env, napi_callback_info info) {
   free(heap);
   return result;
 }
-#endif
 
 napi_status cc_keys_init(napi_env env, cc_addon *addon, napi_value exports) {
   napi_property_descriptor props[] = {
@@ -252,9 +249,7 @@ napi_status cc_keys_init(napi_env env, cc_addon *addon, napi_value exports) {
       {"keyCanonical", NULL, key_canonical, NULL, NULL, NULL, napi_enumerable, addon},
       {"keyKind", NULL, key_kind, NULL, NULL, NULL, napi_enumerable, addon},
       {"keyEqual", NULL, key_equal, NULL, NULL, NULL, napi_enumerable, addon},
-#ifdef CC_HAVE_KEY_DIFF
       {"keyDiff", NULL, key_diff, NULL, NULL, NULL, napi_enumerable, addon},
-#endif
   };
   return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }
