@@ -413,7 +413,8 @@ class Session {
     const names = checkSdkConfig(defaults);
     const own = {};
     for (const name of names) {
-      if (defaults[name] !== undefined) Object.defineProperty(own, name, { value: defaults[name], enumerable: true, writable: true, configurable: true });
+      const value = defaults[name]; // read once
+      if (value !== undefined) Object.defineProperty(own, name, { value, enumerable: true, writable: true, configurable: true });
     }
     buildParams(own, Object.keys(own), true); // validate early
     this.#defaults = own;
