@@ -288,8 +288,8 @@ func (c *Cache[V]) Get(key *Key) (V, error) {
 
 // Lookup is Get without an error: ok is false on a miss and on every
 // error Get would return — a key of the other kind (ErrKindMismatch for
-// Get), a nil or closed key, a closed cache. It counts a miss as Get does.
-// Use Get to tell these cases apart.
+// Get), a nil or closed key, a closed cache. Use Get to tell these cases
+// apart.
 func (c *Cache[V]) Lookup(key *Key) (v V, ok bool) {
 	v, err := c.lookup("Lookup", key, C.CC_OP_GET, false)
 	return v, err == nil

@@ -3,6 +3,7 @@ package awscache_test
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -37,4 +38,31 @@ func ExampleS3() {
 	// true us-west-2 3
 	// 850027e0fa84fd8357fd30dbe8c21898
 	// s3(aws_access_key_id=***, aws_secret_access_key=***, config={"retries":{"mode":"standard","total_max_attempts":3}}, region_name="us-west-2")
+}
+
+// A credentials provider is an object: the same provider object shares a
+// client, another object (even an identical one) gets its own. Its key
+// records "instance:<n>", never the credentials.
+func ExampleWithCredentialsProvider() {
+	sess, err := awscache.NewSession()
+	if err != nil {
+		panic(err)
+	}
+	defer sess.Close()
+	ctx := context.Background()
+	provider := aws.NewCredentialsCache(aws.CredentialsProviderFunc(
+		func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "example-secret"}, nil
+		}))
+	a, _ := awscache.S3(ctx, sess, awscache.WithRegion("us-west-2"), awscache.WithCredentialsProvider(provider))
+	b, _ := awscache.S3(ctx, sess, awscache.WithRegion("us-west-2"), awscache.WithCredentialsProvider(provider))
+	other := aws.NewCredentialsCache(aws.AnonymousCredentials{})
+	c, _ := awscache.S3(ctx, sess, awscache.WithRegion("us-west-2"), awscache.WithCredentialsProvider(other))
+	fmt.Println(a == b, a == c)
+
+	key, _ := sess.Key("s3", awscache.WithCredentialsProvider(provider))
+	fmt.Println(strings.Contains(key.Label(), `"credential_provider":"instance:`))
+	// Output:
+	// true false
+	// true
 }
