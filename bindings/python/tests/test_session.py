@@ -25,6 +25,16 @@ def test_session_caches_per_policy_and_resizes():
         session.resource("s3", eviction_policy="MRU")
 
 
+def test_session_is_a_boto3_session():
+    session = Session(region_name="eu-west-2")
+    assert isinstance(session, boto3.session.Session)
+    assert session.region_name == "eu-west-2"
+    boto3.setup_default_session(region_name="eu-west-3")
+    view = clientcache.get_default_session()
+    assert isinstance(view, Session) and view.region_name == "eu-west-3"
+    assert "s3" in view.get_available_services()
+
+
 def test_sessions_do_not_share_caches():
     assert Session().client("s3") is not Session().client("s3")
 
