@@ -35,6 +35,19 @@ def test_session_is_a_boto3_session():
     assert "s3" in view.get_available_services()
 
 
+def test_module_client_uses_an_overridden_session_client():
+    calls = []
+
+    class Traced(Session):
+        def client(self, *args, **kwargs):
+            calls.append(args)
+            return super().client(*args, **kwargs)
+
+    boto3.DEFAULT_SESSION = Traced(region_name="us-east-1")
+    a = clientcache.client("s3")
+    assert clientcache.client("s3") is a and calls == [("s3",), ("s3",)]
+
+
 def test_sessions_do_not_share_caches():
     assert Session().client("s3") is not Session().client("s3")
 

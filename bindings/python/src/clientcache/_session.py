@@ -369,8 +369,10 @@ def client(*args, eviction_policy=None, max_size=None, **kwargs):
         session = _own_default[0] or get_default_session()
     elif not isinstance(session, Session):
         session = get_default_session()
-    if session._resource_builders and get_ident() in session._resource_builders:
-        return session.client(*args, **kwargs)
+    if type(session).client is not Session.client or (
+            session._resource_builders and get_ident() in session._resource_builders):
+        # An overridden client(), or boto3's resource() asking for its client.
+        return session.client(*args, eviction_policy=eviction_policy, max_size=max_size, **kwargs)
     return session._cached(0, args, kwargs, eviction_policy, max_size)
 
 
