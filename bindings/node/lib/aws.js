@@ -7,7 +7,7 @@
 const path = require('node:path');
 const util = require('node:util');
 const { createRequire } = require('node:module');
-const { KIND_CLIENT, invalid } = require('./errors');
+const { KIND_CLIENT, invalid, closedError } = require('./errors');
 const {
   toJson, checkString, typeName, isPlainObject, isPlainArray, isWellFormed, ownNames, memberPath, refuse,
 } = require('./params');
@@ -400,6 +400,7 @@ class Session {
   // session's cached clients hold.
   #keys = new Map();
   #memoSize = 0;
+  #closed = false;
 
   /**
    * @param {object} [defaults] SDK options applied to every client of this
@@ -427,6 +428,7 @@ class Session {
    * @returns {ClientCache}
    */
   cache(options) {
+    if (this.#closed) throw closedError(KIND_CLIENT, 'the session is closed (close() was called)');
     const { evictionPolicy = 'LRU', maxSize } = cacheOptions(options);
     const policy = typeof evictionPolicy === 'string' ? evictionPolicy.toUpperCase() : evictionPolicy;
     let cache = this.#caches.get(policy);
@@ -512,6 +514,23 @@ class Session {
     });
   }
 
+  /**
+   * Closes every cache of this session (releasing the clients they hold);
+   * later client() and cache() calls throw a ClientCacheError with code
+   * ERR_CLIENTCACHE_CLOSED (key() still works: it needs no cache).
+   * Idempotent.
+   */
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const cache of this.#caches.values()) cache.close();
+  }
+
+  /** True once close() was called. */
+  get closed() {
+    return this.#closed;
+  }
+
   /** `Session(region_name="us-east-1", aws_secret_access_key=***, …)`: the defaults as key params. */
   toString() {
     let label;
@@ -534,8 +553,19 @@ class Session {
 
   [util.inspect.custom]() {
     const caches = [...this.#caches.values()].map((c) => c.toString());
+    if (this.#closed) caches.unshift('closed');
     return caches.length === 0 ? this.toString() : `${this} { ${caches.join(', ')} }`;
   }
+}
+
+// `using session = new Session()` closes it at the end of the block (see
+// lib/cache.js).
+if (typeof Symbol.dispose === 'symbol') {
+  Object.defineProperty(Session.prototype, Symbol.dispose, {
+    value: function dispose() { this.close(); },
+    writable: true,
+    configurable: true,
+  });
 }
 
 let defaultSession;

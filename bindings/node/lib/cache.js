@@ -1,7 +1,8 @@
 'use strict';
 const util = require('node:util');
+const { AsyncLocalStorage } = require('node:async_hooks');
 const native = require('./native');
-const { KIND_CLIENT, KIND_RESOURCE, invalid } = require('./errors');
+const { KIND_CLIENT, KIND_RESOURCE, CacheError, invalid, closedError } = require('./errors');
 const { handleOf, keyFromHandle } = require('./keys');
 const { typeName } = require('./params');
 
@@ -14,6 +15,69 @@ function isThenable(value) {
     typeof value.then === 'function';
 }
 
+// ---- getOrCreateAsync: builds in flight --------------------------------
+//
+// The pending builds of a cache live in JS, keyed by the key's canonical
+// form (the core's identity, exactly): a Promise cannot wait inside the
+// core. Everything else stays the core's — a hit is the core's get (which
+// counts the hit or the miss, one per caller, as get_or_insert_with does),
+// and a build lands through the core's insert, where EXISTS means a plain
+// insert won the race, as in the core's own rule.
+
+/** One build: the Promise every caller of the key shares. */
+class Flight {
+  settled = false;
+
+  constructor() {
+    this.promise = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    // A caller may stop waiting and drop the promise: a rejection nobody
+    // awaits is not an unhandled rejection. Every caller that awaits still
+    // receives it.
+    this.promise.catch(() => {});
+  }
+}
+
+// Re-entrancy: the flights whose factories the current async context runs
+// inside, as a list { flight, outer } carried by an AsyncLocalStorage. A
+// caller that would wait for a flight on that list is waiting for itself
+// and gets an error instead of a Promise that never settles — the core's
+// rule for a factory that asks for its own key, whether directly or
+// through a factory of another key. In Node 20 an enabled
+// AsyncLocalStorage slows every await in the process (it installs promise
+// hooks), so it is enabled only while some build is in flight.
+let building;
+let flightsInFlight = 0;
+
+function buildingChain() {
+  return building === undefined ? undefined : building.getStore();
+}
+
+function inChain(chain, flight) {
+  for (let c = chain; c !== undefined; c = c.outer) if (c.flight === flight) return true;
+  return false;
+}
+
+function runFactory(chain, factory, key) {
+  if (building === undefined) building = new AsyncLocalStorage();
+  return building.run(chain, factory, key);
+}
+
+function flightEnded() {
+  if (--flightsInFlight === 0 && building !== undefined) building.disable();
+}
+
+/** A Promise for a value that may itself have a `then` method (a ResourceCache holds any object). */
+function promiseOf(kind, value) {
+  if (isThenable(value)) {
+    return Promise.reject(invalid(kind, 'getOrCreateAsync: the cached value has a then() method, so no Promise ' +
+      'can resolve to it (it would be adopted as a thenable); use get()'));
+  }
+  return Promise.resolve(value);
+}
+
 /**
  * A bounded LRU / LFU cache over the Rust core. Use ClientCache
  * or ResourceCache. Values are held by reference (never copied) and released
@@ -24,6 +88,10 @@ class Cache {
   #kind;
   #policy;
   #checkValue;
+  // canonical form → Flight: getOrCreateAsync builds in progress
+  #flights = new Map();
+  #closed = false;
+  #closedMaxSize = 0;
 
   constructor(kind, checkValue, options, handle) {
     if (new.target === Cache) throw new TypeError('Cache is abstract: use ClientCache or ResourceCache');
@@ -131,6 +199,127 @@ class Cache {
     });
   }
 
+  /**
+   * A Promise for the value of `key`. On a hit it is already resolved. On a
+   * miss `factory(key)` runs once for all concurrent callers of the key, who
+   * share one Promise; its value is inserted through the core and every
+   * caller gets it. If a plain set() of the key lands while the factory
+   * runs, the set value wins: every caller gets it and the factory's value
+   * is dropped. A rejection (or a synchronous throw) reaches every caller,
+   * unchanged, and is not cached: the next call runs the factory again.
+   * The factory may be async or return a value. A factory that waits for
+   * its own key gets a CacheError (INVALID_ARGUMENT), not a Promise that
+   * never settles. Never throws: errors arrive as rejections.
+   */
+  getOrCreateAsync(key, factory) {
+    try {
+      const h = this.#key(key);
+      if (typeof factory !== 'function') {
+        throw invalid(this.#kind, `factory must be a function, not a ${typeName(factory)}`);
+      }
+      const value = native.cacheGet(this.#h, h);
+      if (value !== undefined) return promiseOf(this.#kind, value);
+      return this.#join(key, h, factory);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** The miss path: join the key's flight, or start one. */
+  #join(key, h, factory) {
+    const id = native.keyCanonical(h);
+    const chain = buildingChain();
+    let flight = this.#flights.get(id);
+    if (flight !== undefined) {
+      if (chain !== undefined && inChain(chain, flight)) {
+        throw invalid(this.#kind, `getOrCreateAsync: the factory for ${key.label} waits for its own key ` +
+          '(directly or through the factory of another key); it would never finish');
+      }
+      return flight.promise;
+    }
+    flight = new Flight();
+    this.#flights.set(id, flight);
+    flightsInFlight++;
+    try {
+      const result = runFactory({ flight, outer: chain }, factory, key);
+      if (isThenable(result)) {
+        Promise.resolve(result).then((value) => this.#land(id, flight, h, value), (err) => this.#fail(id, flight, err));
+      } else {
+        this.#land(id, flight, h, result);
+      }
+    } catch (err) {
+      this.#fail(id, flight, err);
+    }
+    return flight.promise;
+  }
+
+  #retire(id, flight) {
+    flight.settled = true;
+    if (this.#flights.get(id) === flight) this.#flights.delete(id);
+    flightEnded();
+  }
+
+  /** A factory's value: inserted through the core (EXISTS: the resident value wins). */
+  #land(id, flight, h, value) {
+    if (flight.settled) return; // closed meanwhile: the value is dropped
+    this.#retire(id, flight);
+    try {
+      this.#checkValue(value);
+      native.cacheSet(this.#h, h, value);
+      flight.resolve(value);
+    } catch (err) {
+      if (!(err instanceof CacheError && err.status === 'EXISTS')) {
+        flight.reject(err);
+        return;
+      }
+      try {
+        flight.resolve(promiseOf(this.#kind, native.cachePeek(this.#h, h)));
+      } catch (err2) {
+        flight.reject(err2);
+      }
+    }
+  }
+
+  #fail(id, flight, err) {
+    if (flight.settled) return;
+    this.#retire(id, flight);
+    flight.reject(err);
+  }
+
+  /**
+   * Closes the cache: every value is released at once (the core frees the
+   * cache), and every later use throws (or, for getOrCreateAsync, rejects
+   * with) a CacheError with code ERR_CLIENTCACHE_CLOSED. Builds still in
+   * flight reject with that error now; their factories run on, and what
+   * they return is dropped. Idempotent. Copies are not closed.
+   */
+  close() {
+    if (this.#closed) return;
+    let maxSize = 0;
+    try {
+      maxSize = native.cacheMaxSize(this.#h);
+    } catch {
+      // torn down with its environment already
+    }
+    this.#closed = true;
+    this.#closedMaxSize = maxSize;
+    native.cacheClose(this.#h);
+    if (this.#flights.size > 0) {
+      const flights = [...this.#flights.values()];
+      this.#flights.clear();
+      for (const flight of flights) {
+        flight.settled = true;
+        flightEnded();
+        flight.reject(closedError(this.#kind, 'the cache was closed while getOrCreateAsync waited for its factory'));
+      }
+    }
+  }
+
+  /** True once close() was called. */
+  get closed() {
+    return this.#closed;
+  }
+
   /** Number of entries. */
   get size() {
     return native.cacheSize(this.#h);
@@ -201,17 +390,34 @@ class Cache {
    * SDK clients hold credentials.
    */
   toString() {
+    if (this.#closed) {
+      return `${this.constructor.name} { closed, maxSize: ${this.#closedMaxSize}, evictionPolicy: '${this.#policy}' }`;
+    }
     return `${this.constructor.name} { size: ${this.size}, maxSize: ${this.maxSize}, evictionPolicy: '${this.#policy}' }`;
   }
 
-  /** For JSON.stringify: the class, size, maxSize and policy. */
+  /** For JSON.stringify: the class, size, maxSize and policy (and `closed: true` once closed). */
   toJSON() {
+    if (this.#closed) {
+      return { type: this.constructor.name, size: 0, maxSize: this.#closedMaxSize, evictionPolicy: this.#policy, closed: true };
+    }
     return { type: this.constructor.name, size: this.size, maxSize: this.maxSize, evictionPolicy: this.#policy };
   }
 
   [util.inspect.custom]() {
     return this.toString();
   }
+}
+
+// `using cache = new ClientCache()` (Node ≥ 22 with `using`, TypeScript ≥
+// 5.2) closes the cache at the end of the block. Defined only where the
+// runtime has Symbol.dispose.
+if (typeof Symbol.dispose === 'symbol') {
+  Object.defineProperty(Cache.prototype, Symbol.dispose, {
+    value: function dispose() { this.close(); },
+    writable: true,
+    configurable: true,
+  });
 }
 
 function checkMaxSize(kind, n) {

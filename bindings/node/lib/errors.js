@@ -2,7 +2,8 @@
 // Error classes, mirroring boto3-client-cache: CacheError ⊃ ClientCacheError ⊃
 // {ClientCacheExistsError, ClientCacheNotFoundError}, and the same for
 // Resource…. Every error carries a stable `code` (ERR_CLIENTCACHE_<STATUS>)
-// and `status` (the core's status name, e.g. 'INVALID_ARGUMENT').
+// and `status` (the core's status name, e.g. 'INVALID_ARGUMENT'; 'CLOSED' is
+// the binding's own, for a cache used after close()).
 
 const util = require('node:util');
 
@@ -69,6 +70,7 @@ const DEFAULT_MESSAGES = {
   BUFFER_TOO_SMALL: 'buffer too small',
   FACTORY_FAILED: 'the factory failed',
   PANIC: 'internal error (panic in libclientcache)',
+  CLOSED: 'the cache is closed',
 };
 
 /** Normalizes 'CLIENTCACHE_STATUS_NOT_FOUND' / 'NotFound' / 'not_found' to 'NOT_FOUND'. */
@@ -99,6 +101,11 @@ function invalid(kind, message) {
   return makeError('INVALID_ARGUMENT', message, kind);
 }
 
+/** A CLOSED error of the given family (code ERR_CLIENTCACHE_CLOSED). */
+function closedError(kind, message) {
+  return makeError('CLOSED', message, kind);
+}
+
 module.exports = {
   KIND_CLIENT,
   KIND_RESOURCE,
@@ -111,4 +118,5 @@ module.exports = {
   ResourceCacheNotFoundError,
   makeError,
   invalid,
+  closedError,
 };

@@ -63,9 +63,15 @@ typedef struct cc_key_handle {
  * (a napi_external) points to. */
 struct cc_cache_box {
   uint64_t magic;           /* addon->cache_magic */
-  cc_addon *addon;          /* NULL once the env cleanup hook has run */
+  cc_addon *addon;          /* NULL once unlinked (closed, or the env cleanup hook ran) */
   clientcache_cache *cache; /* NULL once freed */
   clientcache_kind kind;
+  /* close() was called: every later use throws ERR_CLIENTCACHE_CLOSED */
+  bool closed;
+  /* getOrCreate calls on this cache whose JS factory may be running: a
+   * close() from inside a factory clears the cache at once and frees it when
+   * the outermost of them returns (the core is still inside it) */
+  unsigned busy;
   cc_cache_box *prev, *next;
 };
 

@@ -1,7 +1,9 @@
 /* Cache handles and value lifetime.
  *
  * A cache handle is a napi_external pointing at a cc_cache_box that owns a
- * clientcache_cache (see keys.c for why externals); its finalizer frees it.
+ * clientcache_cache (see keys.c for why externals); close() frees the core
+ * cache (releasing every value at once) and the finalizer frees whatever is
+ * left. A closed handle stays valid and throws ERR_CLIENTCACHE_CLOSED.
  * Values are JS objects held through napi_ref (refcount 1): set() and a
  * successful getOrCreate() factory create the ref and hand it to the core;
  * the core calls cc_release exactly once per value, when it is in no cache
@@ -90,6 +92,20 @@ static void box_finalize(napi_env env, void *data, void *hint) {
   free(box);
 }
 
+/* close(), or the end of the outermost getOrCreate after a close() from
+ * inside its factory: unlinks the box and frees the core cache, which
+ * releases every value it holds (cc_release, on this thread). The handle
+ * stays valid; its finalizer then only frees the box. */
+static void box_close_now(cc_cache_box *box) {
+  if (box->addon != NULL) {
+    box_unlink(box->addon, box);
+    box->addon = NULL;
+  }
+  clientcache_cache *cache = box->cache;
+  box->cache = NULL;
+  clientcache_cache_free(cache);
+}
+
 void cc_caches_teardown(cc_addon *addon) {
   while (addon->caches != NULL) {
     cc_cache_box *box = addon->caches;
@@ -130,11 +146,26 @@ static bool unwrap_cache(napi_env env, cc_addon *addon, napi_value value, cc_cac
   if (napi_get_value_external(env, value, &data) == napi_ok && data != NULL &&
       ((cc_cache_box *)data)->magic == addon->cache_magic) {
     cc_cache_box *box = (cc_cache_box *)data;
-    if (box->cache == NULL) {
-      napi_throw_error(env, "ERR_CLIENTCACHE_CLOSED", "the cache was torn down with its environment");
+    if (box->closed || box->cache == NULL) {
+      cc_throw_message(env, addon, "CLOSED",
+                       box->closed ? "the cache is closed (close() was called)"
+                                   : "the cache was torn down with its environment",
+                       box->kind);
       return false;
     }
     *out = box;
+    return true;
+  }
+  napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected a clientcache cache handle");
+  return false;
+}
+
+/* The box behind a handle, closed or not (for close()); throws otherwise. */
+static bool unwrap_box(napi_env env, cc_addon *addon, napi_value value, cc_cache_box **out) {
+  void *data = NULL;
+  if (napi_get_value_external(env, value, &data) == napi_ok && data != NULL &&
+      ((cc_cache_box *)data)->magic == addon->cache_magic) {
+    *out = (cc_cache_box *)data;
     return true;
   }
   napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected a clientcache cache handle");
@@ -295,9 +326,23 @@ static napi_value cache_get_or_create(napi_env env, napi_callback_info info) {
   CC_CACHE_KEY_ARGS(3);
   factory_call fc = {env, argv[2], NULL, false, false};
   clientcache_lease *lease = NULL;
+  box->busy++;
   clientcache_status st =
       clientcache_cache_get_or_insert_with(box->cache, key, factory_trampoline, &fc, &lease);
+  box->busy--;
   if (fc.created) addon->refs_retained++; /* the core owns that ref now and will release it */
+  if (box->closed) {
+    /* The factory (or one nested in it) closed this cache: nothing comes
+     * out of a closed cache. The factory's own exception, if it threw, is
+     * the more useful one. */
+    if (lease != NULL) clientcache_lease_free(lease);
+    if (box->busy == 0 && box->cache != NULL) box_close_now(box);
+    if (st == CLIENTCACHE_STATUS_FACTORY_FAILED && fc.threw) {
+      napi_throw(env, fc.exception);
+      return NULL;
+    }
+    return cc_throw_message(env, addon, "CLOSED", "the cache was closed while getOrCreate ran", box->kind);
+  }
   if (st == CLIENTCACHE_STATUS_OK) {
     /* The lease holds either the hit or the new value; when the factory ran,
      * the cache took our ref. */
@@ -347,6 +392,25 @@ static napi_value cache_clear(napi_env env, napi_callback_info info) {
   if (!unwrap_cache(env, addon, argv[0], &box)) return NULL;
   clientcache_status st = clientcache_cache_clear(box->cache);
   if (st != CLIENTCACHE_STATUS_OK) return cc_throw_status(env, addon, st, box->kind);
+  return NULL;
+}
+
+/* cacheClose(cache): idempotent. Frees the core cache, releasing every
+ * value it holds; later use of the handle throws ERR_CLIENTCACHE_CLOSED.
+ * From inside a getOrCreate factory on this cache, the entries are cleared
+ * (released) at once and the cache is freed when that call returns. */
+static napi_value cache_close(napi_env env, napi_callback_info info) {
+  CC_ARGS(env, info, 1);
+  cc_cache_box *box;
+  if (!unwrap_box(env, addon, argv[0], &box)) return NULL;
+  if (box->closed || box->cache == NULL) return NULL;
+  box->closed = true;
+  if (box->busy > 0) {
+    clientcache_status st = clientcache_cache_clear(box->cache);
+    if (st != CLIENTCACHE_STATUS_OK) return cc_throw_status(env, addon, st, box->kind);
+    return NULL;
+  }
+  box_close_now(box);
   return NULL;
 }
 
@@ -460,6 +524,7 @@ napi_status cc_cache_init(napi_env env, cc_addon *addon, napi_value exports) {
       CC_FN("cacheMaxSize", cache_max_size),
       CC_FN("cacheSetMaxSize", cache_set_max_size),
       CC_FN("cacheClear", cache_clear),
+      CC_FN("cacheClose", cache_close),
       CC_FN("cacheCopy", cache_copy),
       CC_FN("cacheStats", cache_stats),
       CC_FN("cacheSnapshot", cache_snapshot),
