@@ -106,7 +106,19 @@ def test_kind_mismatch(s3_clients):
     with pytest.raises(ClientCacheError) as info:
         cache[rkey] = s3_clients[0]
     assert info.value.code == "KIND_MISMATCH"
-    assert rkey not in cache and cache.get(rkey) is None  # a lookup is just a miss
+    # A key of the other kind is a mistake, not a miss (only `in` answers False).
+    assert rkey not in cache
+    for use in (lambda: cache[rkey], lambda: cache.get(rkey), lambda: cache.pop(rkey),
+                lambda: cache.pop(rkey, None), lambda: cache.__delitem__(rkey),
+                lambda: cache.get_or_create(rkey, lambda: s3_clients[0])):
+        with pytest.raises(ClientCacheError) as info:
+            use()
+        assert info.value.code == "KIND_MISMATCH"
+        assert not isinstance(info.value, ClientCacheNotFoundError)
+    rcache = ResourceCache()
+    with pytest.raises(ResourceCacheError) as info:
+        rcache[ClientCacheKey("s3")]
+    assert info.value.code == "KIND_MISMATCH"
     assert ClientCacheKey("s3") != ResourceCacheKey("s3")
 
 

@@ -185,20 +185,26 @@ class _Cache:
     def __getitem__(self, key):
         if isinstance(key, _CacheKey):
             lease = c_void_p()
-            if _get(self._ptr, key._ptr, byref(lease)) == n.OK:
+            st = _get(self._ptr, key._ptr, byref(lease))
+            if st == n.OK:
                 value = _values[_lease_value(lease)][1]
                 _lease_free(lease)
                 return value
+            if st != n.NOT_FOUND:  # a key of the other kind is a mistake, not a miss
+                raise self._status_error(st)
         raise self._not_found()
 
     def get(self, key, default=None):
         """The value under key (promoting it), or default."""
         if isinstance(key, _CacheKey):
             lease = c_void_p()
-            if _get(self._ptr, key._ptr, byref(lease)) == n.OK:
+            st = _get(self._ptr, key._ptr, byref(lease))
+            if st == n.OK:
                 value = _values[_lease_value(lease)][1]
                 _lease_free(lease)
                 return value
+            if st != n.NOT_FOUND:
+                raise self._status_error(st)
         return default
 
     def __setitem__(self, key, value):
@@ -215,17 +221,23 @@ class _Cache:
             raise self._status_error(st)
 
     def __delitem__(self, key):
-        if not isinstance(key, _CacheKey) or _remove(self._ptr, key._ptr, None) != n.OK:
+        if not isinstance(key, _CacheKey):
             raise self._not_found()
+        st = _remove(self._ptr, key._ptr, None)
+        if st != n.OK:
+            raise self._not_found() if st == n.NOT_FOUND else self._status_error(st)
 
     def pop(self, key, default=_MISSING):
         """Removes key and returns its value; NotFoundError (or default) on a miss."""
         if isinstance(key, _CacheKey):
             lease = c_void_p()
-            if _remove(self._ptr, key._ptr, byref(lease)) == n.OK:
+            st = _remove(self._ptr, key._ptr, byref(lease))
+            if st == n.OK:
                 value = _values[_lease_value(lease)][1]
                 _lease_free(lease)
                 return value
+            if st != n.NOT_FOUND:
+                raise self._status_error(st)
         if default is _MISSING:
             raise self._not_found()
         return default
