@@ -258,6 +258,22 @@ def test_keys_hold_no_arguments():
         pickle.dumps(k)
 
 
+def test_key_diff():
+    a = ClientCacheKey("s3", region_name="us-west-2", aws_secret_access_key="SECRET-1")
+    b = ClientCacheKey("s3", region_name="eu-west-1", aws_secret_access_key="SECRET-2",
+                       api_version="2006-03-01")
+    diff = a.diff(b)
+    assert [d["path"] for d in diff] == ["api_version", "aws_secret_access_key", "region_name"]
+    assert diff[0] == {"path": "api_version", "right": "2006-03-01"}
+    assert diff[1] == {"path": "aws_secret_access_key", "left": "***", "right": "***"}
+    assert diff[2] == {"path": "region_name", "left": "us-west-2", "right": "eu-west-1"}
+    assert "SECRET" not in repr(diff)
+    assert a.diff(ClientCacheKey("s3", "us-west-2", aws_secret_access_key="SECRET-1")) == []
+    assert [d["path"] for d in ClientCacheKey("s3").diff(ResourceCacheKey("sqs"))] == ["kind", "service_name"]
+    with pytest.raises(ClientCacheError):
+        a.diff("s3")
+
+
 def test_key_signature_errors():
     with pytest.raises(TypeError):
         ClientCacheKey()

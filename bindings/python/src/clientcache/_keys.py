@@ -134,6 +134,23 @@ class _CacheKey:
             label = self._label = n.read_text(_key_label, self._ptr)
         return label
 
+    def diff(self, other):
+        """Where this key and other differ, as the core computes it: a list
+        of ``{"path": ..., "left": ..., "right": ...}``, one per differing
+        path (``kind``, ``service_name``, a parameter, then ``.member`` and
+        ``[index]`` steps), ``left`` from this key and ``right`` from
+        other, as parsed JSON; a side is left out where the path is absent
+        there. Secrets are ``"***"``. Equal keys give ``[]``."""
+        if not isinstance(other, _CacheKey):
+            raise invalid(self._kind, f"diff() needs a ClientCacheKey or ResourceCacheKey, "
+                                      f"not a {type(other).__name__}")
+        fn = getattr(n.fastlib, "clientcache_key_diff", None)
+        if fn is None or fn.argtypes is None:
+            raise FAMILY[self._kind][0](f"this libclientcache ({n.library_path}) has no "
+                                        "clientcache_key_diff; rebuild it with `make lib`",
+                                        code="UNSUPPORTED")
+        return json.loads(n.read_text(fn, self._ptr, other._ptr))
+
     @property
     def kind(self):
         return _KINDS[self._kind]

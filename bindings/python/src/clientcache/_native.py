@@ -131,11 +131,20 @@ _SIGNATURES = {
     "clientcache_key_label": (c_uint32, [_p, c_char_p, c_size_t, POINTER(c_size_t)]),
     "clientcache_key_canonical": (c_uint32, [_p, c_char_p, c_size_t, POINTER(c_size_t)]),
 }
+# Newer functions: absent from an older library, and then reported when used.
+_OPTIONAL = {
+    "clientcache_key_diff": (c_uint32, [_p, _p, c_char_p, c_size_t, POINTER(c_size_t)]),
+}
 for _dll in (lib, fastlib):
     for _name, (_res, _args) in _SIGNATURES.items():
         _fn = getattr(_dll, _name)
         _fn.restype = _res
         _fn.argtypes = _args
+    for _name, (_res, _args) in _OPTIONAL.items():
+        _fn = getattr(_dll, _name, None)
+        if _fn is not None:
+            _fn.restype = _res
+            _fn.argtypes = _args
 
 # `lib` (CDLL) drops the GIL during each call: needed wherever the core may
 # wait for another thread (get_or_insert_with waits for a factory, which runs
@@ -158,14 +167,14 @@ def last_error():
     return buf.value.decode("utf-8", "replace")
 
 
-def read_text(fn, key):
-    """A label or canonical text of a key (two-call size protocol)."""
+def read_text(fn, *keys):
+    """A text the core writes about keys (two-call size protocol)."""
     buf = ctypes.create_string_buffer(256)
     n = c_size_t(0)
-    st = fn(key, buf, 256, byref(n))
+    st = fn(*keys, buf, 256, byref(n))
     if st == BUFFER_TOO_SMALL:
         buf = ctypes.create_string_buffer(n.value + 1)
-        st = fn(key, buf, n.value + 1, byref(n))
+        st = fn(*keys, buf, n.value + 1, byref(n))
     if st != OK:
         raise RuntimeError(f"clientcache: reading a key text failed ({status_name(st)})")
     return buf.raw[:n.value].decode("utf-8")
