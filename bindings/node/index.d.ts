@@ -13,6 +13,17 @@
 // A BigInt is written as its exact integer when a double holds it exactly
 // (the core refuses it beyond ±(2^53−1)), and refused otherwise.
 
+// `Symbol.dispose` (caches and sessions have a `[Symbol.dispose]()`): declared
+// here as in TypeScript's esnext.disposable lib and @types/node (the same
+// declaration merges with either), so strict projects compile without them.
+// At run time the method exists where Node has Symbol.dispose (18.18, 20.4
+// and later).
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 /** Kind of a key or cache. */
 export type Kind = 'client' | 'resource';
 
@@ -155,8 +166,9 @@ export interface CacheStats {
 
 /**
  * A bounded cache over the Rust core. Values are held by reference and
- * released (exactly once) when evicted, deleted, popped, cleared, or when the
- * cache object itself is garbage-collected. All methods are synchronous.
+ * released (exactly once) when evicted, deleted, popped, cleared, when the
+ * cache is closed, or when the cache object itself is garbage-collected.
+ * All methods are synchronous except {@link getOrCreateAsync}.
  */
 export abstract class Cache<K extends CacheKey, V extends object> implements Iterable<[K, V]> {
   protected constructor();
@@ -209,6 +221,52 @@ export abstract class Cache<K extends CacheKey, V extends object> implements Ite
    * ERR_CLIENTCACHE_INVALID_ARGUMENT (and its eventual rejection is swallowed).
    */
   getOrCreate(key: K, factory: (key: K) => V): V;
+  /**
+   * A Promise for the value of `key`, already resolved on a hit. On a miss
+   * `factory(key)` runs once for every concurrent caller of the key: they
+   * all get the same Promise, and its value is inserted through the core.
+   *
+   * - A rejection (or a synchronous throw) reaches every caller unchanged
+   *   and is not cached: the next call runs the factory again.
+   * - A plain {@link set} of the key that lands while the factory runs wins
+   *   (the core's rule for an insert racing a build): every caller gets the
+   *   set value and the factory's value is dropped.
+   * - The factory may be `async` or return a value (cached before this
+   *   method returns).
+   * - A factory that waits for its own key, directly or through the factory
+   *   of another key, gets a CacheError with code
+   *   ERR_CLIENTCACHE_INVALID_ARGUMENT instead of a Promise that never settles.
+   * - A synchronous {@link getOrCreate} does not wait for a build in flight:
+   *   it builds its own value, which is resident when the build lands, so
+   *   it wins.
+   * - Stats count one hit or one miss per caller, as the core does for its
+   *   own get-or-create.
+   * - Promises cannot be cancelled: a caller that stops waiting just drops
+   *   the Promise (a rejection nobody awaits is not reported as unhandled);
+   *   the build goes on and its value is cached.
+   * - {@link close} rejects the builds in flight with ERR_CLIENTCACHE_CLOSED;
+   *   whatever their factories return afterwards is dropped.
+   *
+   * Never throws: bad arguments, a key of the other kind and a closed cache
+   * arrive as rejections.
+   * @example
+   * const s3 = await cache.getOrCreateAsync(key, async () => new S3Client(await loadConfig()));
+   */
+  getOrCreateAsync(key: K, factory: (key: K) => V | PromiseLike<V>): Promise<V>;
+  /**
+   * Releases every value at once (the core frees the cache) and rejects the
+   * {@link getOrCreateAsync} builds in flight. Every later use throws (or,
+   * for getOrCreateAsync, rejects with) a CacheError with code
+   * ERR_CLIENTCACHE_CLOSED; printed forms still work. Idempotent. Copies
+   * made earlier stay open. Also `[Symbol.dispose]`, so
+   * `using cache = new ClientCache()` (TypeScript ≥ 5.2, Node ≥ 22 for
+   * JavaScript) closes it at the end of the block.
+   */
+  close(): void;
+  /** True once {@link close} was called. */
+  readonly closed: boolean;
+  /** Same as {@link close}. */
+  [Symbol.dispose](): void;
   /** Number of entries. */
   readonly size: number;
   /** Capacity (integer ≥ 1). Assigning a smaller value evicts victims until it fits. */
@@ -234,8 +292,11 @@ export abstract class Cache<K extends CacheKey, V extends object> implements Ite
    * `util.inspect` shows): never keys or values, which may hold credentials.
    */
   toString(): string;
-  /** For `JSON.stringify`: `{ type, size, maxSize, evictionPolicy }`. */
-  toJSON(): { type: string; size: number; maxSize: number; evictionPolicy: EvictionPolicy };
+  /**
+   * For `JSON.stringify`: `{ type, size, maxSize, evictionPolicy }`, plus
+   * `closed: true` (and size 0) once closed.
+   */
+  toJSON(): { type: string; size: number; maxSize: number; evictionPolicy: EvictionPolicy; closed?: true };
 }
 
 /** Anything with a `send` method: every AWS SDK v3 client. */
@@ -272,7 +333,9 @@ export type ErrorCode =
   | 'ERR_CLIENTCACHE_NULL_POINTER'
   | 'ERR_CLIENTCACHE_BUFFER_TOO_SMALL'
   | 'ERR_CLIENTCACHE_FACTORY_FAILED'
-  | 'ERR_CLIENTCACHE_PANIC';
+  | 'ERR_CLIENTCACHE_PANIC'
+  /** The cache (or session) was closed; the binding's own code, not a core status. */
+  | 'ERR_CLIENTCACHE_CLOSED';
 
 /**
  * Base of every error clientcache throws on purpose. Messages name
@@ -398,6 +461,18 @@ export class Session {
    *   JSON form, or when the SDK package cannot be loaded.
    */
   client<C extends SdkClientLike = any>(serviceName: string, sdkConfig?: SdkConfig | null, options?: ClientOptions): C;
+  /**
+   * Closes every cache of this session, releasing the clients they hold.
+   * Later {@link Session.client} and {@link Session.cache} calls throw a
+   * ClientCacheError with code ERR_CLIENTCACHE_CLOSED; {@link Session.key}
+   * still works (it needs no cache). Idempotent. Closing the default
+   * session ({@link getDefaultSession}) makes {@link client} throw too.
+   */
+  close(): void;
+  /** True once {@link Session.close} was called. */
+  readonly closed: boolean;
+  /** Same as {@link Session.close}: `using session = new Session()`. */
+  [Symbol.dispose](): void;
   /** `Session(aws_secret_access_key=***, region_name="us-west-2")`: the defaults as key params. */
   toString(): string;
   /** For `JSON.stringify`: the defaults as a label (secrets as `***`) and each cache's size. */

@@ -1,6 +1,6 @@
 'use strict';
-// The README's Node example (examples/readme.js) runs and prints what the
-// README says it prints.
+// The README examples (examples/readme.js, examples/async.js) run and print
+// what the READMEs say they print.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
@@ -19,6 +19,24 @@ test('README example runs and prints the documented output', () => {
     'true ERR_CLIENTCACHE_EXISTS',
     'true ERR_CLIENTCACHE_NOT_FOUND',
     '2 1 true',
+    '',
+  ].join('\n'));
+});
+
+test('the async example (examples/async.js) runs and prints the documented output', () => {
+  const out = execFileSync(process.execPath, [path.join(__dirname, '..', 'examples', 'async.js')], {
+    encoding: 'utf8',
+    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
+  });
+  assert.equal(out, [
+    'true 1',
+    'no credentials yet',
+    'true',
+    'stopped waiting',
+    'true',
+    'ERR_CLIENTCACHE_CLOSED',
+    'ERR_CLIENTCACHE_CLOSED',
+    'true ERR_CLIENTCACHE_CLOSED',
     '',
   ].join('\n'));
 });
