@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make demo: builds libclientcache, runs one short program per language (C,
-# Go, Node, Rust), then checks that all four computed the same fingerprint
+# Go, Node, Python, Rust), then checks that all five computed the same fingerprint
 # and label for the same key — and that both match the independent Python
 # reference in tests/vectors/keys.json. Fails loudly otherwise.
 set -uo pipefail
@@ -17,16 +17,16 @@ show_installs() { grep -h '^ensure:' "$@" 2>/dev/null | sed 's/^/  /'; }
 
 banner() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 
-banner "clientcache demo — one cache core, four languages"
+banner "clientcache demo — one cache core, five languages"
 echo "Each step prints when it starts and ends; build output goes to $out/."
 if ! run_step "build libclientcache (cargo)" "$out/build.log" quiet make --no-print-directory lib; then
   tail -40 "$out/build.log"; echo "demo: building the library failed" >&2; exit 1
 fi
 show_installs "$out/build.log"
 
-langs=(c go node rust)
-declare -A target=([c]=demo-c [go]=demo-go [node]=demo-node [rust]=demo-aws)
-declare -A title=([c]="C (the C ABI directly)" [go]="Go (cgo binding + aws-sdk-go-v2)" [node]="Node (N-API addon + AWS SDK v3)" [rust]="Rust (clientcache-aws + aws-sdk-s3)")
+langs=(c go node python rust)
+declare -A target=([c]=demo-c [go]=demo-go [node]=demo-node [python]=demo-python [rust]=demo-aws)
+declare -A title=([c]="C (the C ABI directly)" [go]="Go (cgo binding + aws-sdk-go-v2)" [node]="Node (N-API addon + AWS SDK v3)" [python]="Python (ctypes binding + boto3)" [rust]="Rust (clientcache-aws + aws-sdk-s3)")
 failed=0
 for lang in "${langs[@]}"; do
   banner "── ${title[$lang]} ──"
@@ -56,7 +56,7 @@ for lang in "${langs[@]}"; do
   printf '  %-8s %-34s %s\n' "$lang" "${fp:-<missing>}" "$ok_label"
   if [ "$fp" != "$expected_fp" ] || [ "$ok_label" != yes ]; then failed=1; fi
 done
-printf '  %-8s %-34s\n' "python" "$expected_fp (independent reference, tests/vectors)"
+printf '  %-8s %-34s\n' "reference" "$expected_fp (independent Python reference, tests/vectors)"
 
 if [ "$failed" -ne 0 ]; then
   echo
@@ -64,5 +64,5 @@ if [ "$failed" -ne 0 ]; then
   exit 1
 fi
 echo
-echo "All four languages agree: $expected_fp"
+echo "All five languages agree: $expected_fp"
 echo "  $expected_label"
