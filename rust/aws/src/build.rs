@@ -130,7 +130,22 @@ pub(crate) async fn load(
         }
         Some(Verify::CaBundle(path)) => crate::tls::client_trusting(path)?,
     };
-    let providers = ProviderConfig::default().with_http_client(http_client.clone());
+    let explicit_region = match (&params.region_name, &common.region_name) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(Error::invalid(
+                "config.region_name",
+                format!("{b:?} contradicts region_name {a:?}"),
+            ));
+        }
+        (Some(a), _) | (None, Some(a)) => Some(a.clone()),
+        (None, None) => None,
+    };
+    // For the providers this function creates (the loader configures its
+    // own the same way): the HTTP client, and the region when it is known
+    // (STS assume-role needs one).
+    let providers = ProviderConfig::default()
+        .with_http_client(http_client.clone())
+        .with_region(explicit_region.clone().map(Region::new));
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http_client);
 
     // A profile named explicitly is honoured over the environment: what the
@@ -152,16 +167,6 @@ pub(crate) async fn load(
         loader = loader.profile_name(name.clone());
     }
 
-    let explicit_region = match (&params.region_name, &common.region_name) {
-        (Some(a), Some(b)) if a != b => {
-            return Err(Error::invalid(
-                "config.region_name",
-                format!("{b:?} contradicts region_name {a:?}"),
-            ));
-        }
-        (Some(a), _) | (None, Some(a)) => Some(a.clone()),
-        (None, None) => None,
-    };
     match (explicit_region, profile) {
         (Some(r), _) if r.is_empty() => {
             return Err(Error::invalid("region_name", "must not be empty"));

@@ -36,10 +36,10 @@ static LIVE: LazyLock<Mutex<HashMap<usize, Weak<Provider>>>> =
 ///   reference to the provider is released, so a later object allocated at
 ///   the same address finds no entry and gets a fresh number.
 ///
-/// Consequence: the same provider object keeps its number while any params
-/// (or a session's defaults) hold it; once nothing holds it, passing it
-/// again gives it a new number (a new key, so one more client build), never
-/// an old number of another object.
+/// Consequence: the same provider object keeps its number while any params,
+/// a session's defaults or a cache entry built with it hold its entry; once
+/// nothing holds it, passing it again gives it a new number (a new key, so
+/// one more client build), never an old number of another object.
 pub(crate) struct Provider {
     provider: SharedCredentialsProvider,
     id: u64,

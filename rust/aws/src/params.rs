@@ -195,8 +195,9 @@ impl ClientParams {
     /// this process gives the provider object the first time it sees it and
     /// never gives another object. The same object (clones of one
     /// `SharedCredentialsProvider` share it) gives the same key while some
-    /// params or session hold it; two objects never do, even if they would
-    /// return the same credentials. Create the provider once and pass
+    /// params, a session's defaults or a cached client built with it hold
+    /// it; two objects never do, even if they would return the same
+    /// credentials. Create the provider once and pass
     /// clones of it: a fresh provider per call means a fresh client per call.
     ///
     /// ```
@@ -412,7 +413,9 @@ impl ClientParams {
             // What the defaults had in config was all overridden.
             base = None;
         }
-        let config = match (base, &self.config) {
+        // A null config is no config (null means absent at the top level).
+        let call_config = self.config.as_ref().filter(|c| !matches!(c, Value::Null));
+        let config = match (base, call_config) {
             (None, None) => None,
             (Some(base), None) => Some(base),
             (None, Some(call)) => Some(call.clone()),
@@ -670,5 +673,59 @@ impl fmt::Debug for ClientParams {
             .field("config", &self.config)
             .field("credentials_provider", &self.credentials_provider)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicate_members_survive_a_merge_so_the_key_refuses_them() {
+        let dup = Value::Object(vec![
+            ("read_timeout".into(), 1.into()),
+            ("read_timeout".into(), 2.into()),
+        ]);
+        let defaults = ClientParams::new().read_timeout(Duration::from_secs(3));
+        let merged = ClientParams::new().config(dup).with_defaults(&defaults);
+        assert!(merged.client_key("s3").is_err());
+    }
+
+    #[test]
+    fn a_null_config_keeps_the_defaults_config() {
+        let defaults = ClientParams::new().max_attempts(4);
+        let merged = ClientParams::new()
+            .config(Value::Null)
+            .with_defaults(&defaults);
+        assert_eq!(
+            merged.client_key("s3").unwrap(),
+            defaults.client_key("s3").unwrap()
+        );
+    }
+
+    #[test]
+    fn nested_objects_merge_and_scalars_replace() {
+        let defaults = ClientParams::new()
+            .retry_mode("standard")
+            .config_entry(&["s3", "use_accelerate_endpoint"], true);
+        let call = ClientParams::new()
+            .max_attempts(2)
+            .config_entry(&["s3", "use_accelerate_endpoint"], false);
+        assert_eq!(
+            call.with_defaults(&defaults)
+                .client_key("s3")
+                .unwrap()
+                .label(),
+            r#"s3(config={"retries":{"mode":"standard","total_max_attempts":2},"s3":{"use_accelerate_endpoint":false}})"#
+        );
+    }
+
+    #[test]
+    fn durations_are_one_correctly_rounded_division() {
+        assert_eq!(seconds(Duration::from_millis(1234)), 1.234);
+        assert_eq!(seconds(Duration::from_millis(250)), 0.25);
+        assert_eq!(seconds(Duration::new(30, 0)), 30.0);
+        // 0.1 s + 1 ns: the nearest double to 0.100000001, not 0.1 + 1e-9.
+        assert_eq!(seconds(Duration::new(0, 100_000_001)), 0.100000001);
     }
 }

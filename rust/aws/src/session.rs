@@ -11,6 +11,7 @@ use clientcache::{Cache, Key, Kind, Policy, Stats};
 use tokio::sync::OnceCell;
 
 use crate::build;
+use crate::instance::Provider;
 use crate::{ClientParams, Error, SdkClient};
 
 /// The default capacity of every cache of a session.
@@ -21,6 +22,15 @@ pub const DEFAULT_MAX_SIZE: usize = 10;
 /// cache can hold clients of every service.
 type Slot = Arc<dyn Any + Send + Sync>;
 type Cell<T> = OnceCell<Result<T, Error>>;
+
+/// The concrete type behind a [`Slot`].
+struct Entry<T> {
+    cell: Cell<T>,
+    /// The call's credentials provider, if any: while the entry is cached,
+    /// the provider keeps its instance number, so calls that pass the same
+    /// provider object in new params find this entry again.
+    _provider: Option<Arc<Provider>>,
+}
 
 /// A set of session defaults (profile, region, credentials, any
 /// [`ClientParams`]) and four client caches: one per kind (client,
@@ -327,10 +337,14 @@ impl Session {
         let cache = &self.inner.caches[cache_index(kind, policy)];
         // Instant factory: the core's blocking single-flight only ever waits
         // for this allocation, never for a build.
-        let slot =
-            cache.get_or_insert_with(key, || Ok::<Slot, Infallible>(Arc::new(Cell::<T>::new())))?;
+        let slot = cache.get_or_insert_with(key, || {
+            Ok::<Slot, Infallible>(Arc::new(Entry::<T> {
+                cell: Cell::new(),
+                _provider: params.credentials_provider.clone(),
+            }))
+        })?;
         let any: &(dyn Any + Send + Sync) = &*slot;
-        let Some(cell) = any.downcast_ref::<Cell<T>>() else {
+        let Some(Entry { cell, .. }) = any.downcast_ref::<Entry<T>>() else {
             return Err(Error::TypeMismatch {
                 key: key.label().to_owned(),
                 expected: std::any::type_name::<T>(),

@@ -854,6 +854,31 @@ async fn credentials_provider_signs_and_is_identified_by_instance() {
     assert_eq!(err.param(), Some("config.credential_provider"), "{err}");
 }
 
+#[tokio::test]
+async fn a_provider_in_fresh_params_per_call_shares_one_client() {
+    use aws_credential_types::Credentials;
+    use aws_credential_types::provider::SharedCredentialsProvider;
+
+    let provider = SharedCredentialsProvider::new(Credentials::new(
+        "AKIDPERCALL",
+        "per-call-secret",
+        None,
+        None,
+        "test",
+    ));
+    let s = session();
+    let mut keys = Vec::new();
+    for _ in 0..3 {
+        // Params built and dropped on every call: the cached entry keeps
+        // the provider's instance number alive, so the key is the same.
+        let params = ClientParams::new().credentials_provider(provider.clone());
+        let _: S3 = s.client(&params).await.unwrap();
+        keys.push(s.client_key("s3", &params).unwrap());
+    }
+    assert_eq!(s.builds(), 1);
+    assert!(keys.windows(2).all(|w| w[0] == w[1]));
+}
+
 /// A TCP server on 127.0.0.1 that answers whatever it receives with bytes
 /// that are not TLS, then closes: a client that gets a TLS error from it has
 /// a working HTTPS stack (connector built, handshake started).
