@@ -152,7 +152,9 @@ impl SessionBuilder {
     }
 
     /// Static credentials used when the params give no credentials of
-    /// their own (static or a provider).
+    /// their own (static or a provider). A profile named by the params does
+    /// not replace them: explicit credentials win over a profile's, as in
+    /// the Go and Node SDKs, and the key (which holds their digests) says so.
     pub fn credentials(
         mut self,
         access_key_id: impl Into<String>,
