@@ -3,12 +3,15 @@
 #
 #   make test-node    npm ci, build the addon, run `node --test` (key and
 #                     high-level vectors, strict input, key diff, cache
-#                     semantics, the session key memo, redaction, release
-#                     accounting, the README example, and an S3 round trip
-#                     against moto's server on 127.0.0.1;
-#                     CLIENTCACHE_REQUIRE_S3=1 makes a missing server a
-#                     failure, not a skip)
-#   make bench-node   get-hit vs lru-cache, cached client('s3') vs new S3Client
+#                     semantics, getOrCreateAsync and close(), the session
+#                     key memo, redaction, release accounting, the README
+#                     examples, strict TypeScript over index.d.ts and
+#                     examples/async.js, and an S3 round trip against moto's
+#                     server on 127.0.0.1; CLIENTCACHE_REQUIRE_S3=1 makes a
+#                     missing server a failure, not a skip)
+#   make bench-node   get-hit vs lru-cache, cached client('s3') vs new
+#                     S3Client, an awaited getOrCreateAsync hit vs the
+#                     synchronous get / getOrCreate hits (target ≤ 1.2×)
 #   make demo-node    the Node demo report (bindings/node/demo.js)
 #
 # On a fresh Debian machine scripts/ensure.sh installs node + npm, a C
@@ -26,7 +29,7 @@ NODE_STAMP := $(NODE_DIR)/node_modules/.clientcache-npm-ci
 # npm ci only when package-lock.json changed since the last install.
 $(NODE_STAMP): $(NODE_DIR)/package-lock.json $(NODE_DIR)/package.json
 	@$(ENSURE) node
-	@echo "node: installing npm dependencies (npm ci --ignore-scripts: @aws-sdk/client-s3, lru-cache)" >&2
+	@echo "node: installing npm dependencies (npm ci --ignore-scripts: @aws-sdk/client-s3, lru-cache, typescript, @types/node)" >&2
 	cd $(NODE_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
 	@touch $@
 

@@ -50,6 +50,12 @@ function heapPerCall(fn, n, retain) {
   return Math.max(0, (after - before) / n);
 }
 
+/** The median of a list of numbers. */
+function median(xs) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 function fmtTime(ns) {
   if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
   if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
@@ -69,4 +75,4 @@ function table(rows, indent = '  ') {
     : String(cell).padStart(widths[c]))).join('   ')).join('\n');
 }
 
-module.exports = { gc, timePerCall, heapPerCall, fmtTime, fmtBytes, table };
+module.exports = { gc, timePerCall, heapPerCall, fmtTime, fmtBytes, table, median };

@@ -274,3 +274,14 @@ test('ResourceCache: same rules, Resource… errors; a resident value with then(
   cache.set(k2, { then() { throw new Error('must not be called'); } });
   await rejectsTyped(cache.getOrCreateAsync(k2, async () => ({})), ResourceCacheError, 'INVALID_ARGUMENT', 'then()');
 });
+
+test("a session's cache and key: an awaited build that client() then shares", async () => {
+  const { Session } = require('..');
+  const session = new Session({ region: 'us-west-2' });
+  const built = await session.cache().getOrCreateAsync(session.key('s3'), async () => {
+    await tick();
+    return fakeClient('assumed');
+  });
+  assert.equal(session.client('s3'), built, 'client() finds it: same key, same cache');
+  session.close();
+});
