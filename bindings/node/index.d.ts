@@ -218,7 +218,9 @@ export abstract class Cache<K extends CacheKey, V extends object> implements Ite
    * that asks the same cache for the same key gets a CacheError
    * (ERR_CLIENTCACHE_INVALID_ARGUMENT), never a deadlock. The factory must be
    * synchronous: a returned Promise (thenable) is refused with
-   * ERR_CLIENTCACHE_INVALID_ARGUMENT (and its eventual rejection is swallowed).
+   * ERR_CLIENTCACHE_INVALID_ARGUMENT (and its eventual rejection is swallowed);
+   * use {@link getOrCreateAsync} for a factory that waits. A factory that
+   * closes this cache makes the call throw ERR_CLIENTCACHE_CLOSED.
    */
   getOrCreate(key: K, factory: (key: K) => V): V;
   /**

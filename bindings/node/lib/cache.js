@@ -177,7 +177,10 @@ class Cache {
    * The value for `key`; on a miss calls `factory(key)` once, caches and
    * returns its result (single-flight in the core). A factory that throws
    * leaves the cache unchanged and its error propagates unchanged. The
-   * factory must be synchronous: a returned Promise is refused.
+   * factory must be synchronous: a returned Promise is refused (see
+   * getOrCreateAsync). A build of getOrCreateAsync in flight for the key is
+   * not waited for: this call builds its own value, which is then resident
+   * and wins when that build lands.
    */
   getOrCreate(key, factory) {
     const h = this.#key(key);
