@@ -167,3 +167,30 @@ test('Session.close() closes its caches; client() and cache() throw ERR_CLIENTCA
   assert.match(util.inspect(session), /closed/);
   assert.doesNotThrow(() => JSON.stringify(session));
 });
+
+test('a worker that closes some caches and exits with others open (and a build in flight) tears down cleanly', async () => {
+  const { Worker } = require('node:worker_threads');
+  const path = require('node:path');
+  const code = `
+    const { parentPort } = require('node:worker_threads');
+    const cc = require(${JSON.stringify(path.resolve(__dirname, '..'))});
+    const open = new cc.ClientCache({ maxSize: 5 });
+    const closed = new cc.ClientCache({ maxSize: 5 });
+    for (let i = 0; i < 5; i++) {
+      open.set(new cc.ClientCacheKey('s3', { region_name: 'r' + i }), { send() {} });
+      closed.set(new cc.ClientCacheKey('s3', { region_name: 'r' + i }), { send() {} });
+    }
+    closed.close();
+    open.getOrCreateAsync(new cc.ClientCacheKey('s3'), () => new Promise(() => {})); // never settles
+    parentPort.postMessage(cc._accounting());
+  `;
+  for (let round = 0; round < 2; round++) {
+    const worker = new Worker(code, { eval: true });
+    const [message, exitCode] = await Promise.all([
+      new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); }),
+      new Promise((resolve) => worker.once('exit', resolve)),
+    ]);
+    assert.deepEqual(message, { retained: 10, released: 5, caches: 1 });
+    assert.equal(exitCode, 0);
+  }
+});
