@@ -261,7 +261,7 @@ export abstract class Cache<K extends CacheKey, V extends object> implements Ite
    * for getOrCreateAsync, rejects with) a CacheError with code
    * ERR_CLIENTCACHE_CLOSED; printed forms still work. Idempotent. Copies
    * made earlier stay open. Also `[Symbol.dispose]`, so
-   * `using cache = new ClientCache()` (TypeScript ≥ 5.2, Node ≥ 22 for
+   * `using cache = new ClientCache()` (TypeScript ≥ 5.2; Node 24 for
    * JavaScript) closes it at the end of the block.
    */
   close(): void;

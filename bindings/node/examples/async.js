@@ -49,7 +49,7 @@ async function main() {
   await cache.getOrCreateAsync(key, build).catch((err) => console.log(err.code)); // ERR_CLIENTCACHE_CLOSED
 
   // A session closes its caches; `using session = new Session()` (TypeScript,
-  // Node 22 and later) does it at the end of the block.
+  // or JavaScript on Node 24) does it at the end of the block.
   const session = new Session({ region: 'us-west-2' });
   session.client('s3');
   session.close();

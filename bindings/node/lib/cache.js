@@ -412,8 +412,8 @@ class Cache {
   }
 }
 
-// `using cache = new ClientCache()` (Node ≥ 22 with `using`, TypeScript ≥
-// 5.2) closes the cache at the end of the block. Defined only where the
+// `using cache = new ClientCache()` (TypeScript ≥ 5.2, or JavaScript on
+// Node 24) closes the cache at the end of the block. Defined only where the
 // runtime has Symbol.dispose.
 if (typeof Symbol.dispose === 'symbol') {
   Object.defineProperty(Cache.prototype, Symbol.dispose, {
