@@ -148,11 +148,14 @@ export interface CacheOptions {
 
 /** Counters of a cache. */
 export interface CacheStats {
-  /** Lookups by get / getOrThrow / getOrCreate that found the key. */
+  /** Lookups by get / getOrThrow / getOrCreate / getOrCreateAsync that found the key. */
   hits: number;
-  /** Lookups by get / getOrThrow / getOrCreate that did not (peek and has are not lookups). */
+  /**
+   * Lookups by get / getOrThrow / getOrCreate / getOrCreateAsync that did not
+   * (peek and has are not lookups); every caller waiting for a build counts one.
+   */
   misses: number;
-  /** Successful inserts (set, and getOrCreate's factory results). */
+  /** Successful inserts (set, and the factory results of getOrCreate and getOrCreateAsync). */
   insertions: number;
   /** Capacity-driven evictions (by inserts and by shrinking maxSize). */
   evictions: number;
