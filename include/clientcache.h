@@ -21,6 +21,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// An entry lifetime meaning "the cache's own time-to-live" (none if the
+// cache has none).
+#define CLIENTCACHE_TTL_DEFAULT 0
+
+// An entry lifetime meaning "never expires", even in a cache with a TTL.
+#define CLIENTCACHE_TTL_NEVER UINT64_MAX
+
 // A bounded, thread-safe cache of `void *` values by key. Create with
 // `clientcache_cache_new`, free with `clientcache_cache_free`.
 typedef struct clientcache_cache clientcache_cache;
@@ -80,6 +87,101 @@ typedef struct clientcache_stats {
   uint64_t max_size;
 } clientcache_stats;
 
+// Why a value left a cache, as the eviction listener is told (an integer;
+// see the `CLIENTCACHE_CAUSE_*` constants).
+typedef uint32_t clientcache_cause;
+
+// Told once about every value that leaves the cache, with the cause, before
+// the value is released (`value` is valid for the call; do not release it).
+// Runs on the thread that made the value leave, never while a cache lock is
+// held, so it may call back into the cache. `key` is borrowed for the call.
+typedef void (*clientcache_listener_fn)(const struct clientcache_key *key,
+                                        void *value,
+                                        clientcache_cause cause,
+                                        void *ctx);
+
+// A monotonic clock: nanoseconds since any fixed origin, never decreasing.
+typedef uint64_t (*clientcache_clock_fn)(void *ctx);
+
+// Everything a cache can be created with. Set `size` to
+// `sizeof(clientcache_cache_options)`: later versions may add fields at the
+// end and will read only as many as `size` covers. Zero-initialize, then
+// set what you need.
+typedef struct clientcache_cache_options {
+  // `sizeof(clientcache_cache_options)` as compiled by the caller.
+  size_t size;
+  // `CLIENTCACHE_KIND_CLIENT` or `CLIENTCACHE_KIND_RESOURCE`.
+  clientcache_kind kind;
+  // `CLIENTCACHE_POLICY_LRU` or `CLIENTCACHE_POLICY_LFU`.
+  clientcache_policy policy;
+  // Capacity, at least 1.
+  size_t max_size;
+  // Default lifetime of an entry from its insertion, in nanoseconds; 0
+  // for none.
+  uint64_t ttl_ns;
+  // As for `clientcache_cache_new` (may be NULL).
+  clientcache_release_fn release;
+  // Passed to `release`.
+  void *release_ctx;
+  // Told why each value left (may be NULL).
+  clientcache_listener_fn listener;
+  // Passed to `listener`.
+  void *listener_ctx;
+  // The clock lifetimes are measured on (NULL: the system's coarse
+  // monotonic clock, which ticks every few milliseconds).
+  clientcache_clock_fn clock;
+  // Passed to `clock`.
+  void *clock_ctx;
+} clientcache_cache_options;
+
+// Like `clientcache_factory_fn`, and may also set `*out_ttl_ns`, the new
+// entry's lifetime in nanoseconds from now (it starts as
+// `CLIENTCACHE_TTL_DEFAULT`; `CLIENTCACHE_TTL_NEVER` for no expiry).
+typedef int32_t (*clientcache_factory_ttl_fn)(const struct clientcache_key *key,
+                                              void *ctx,
+                                              void **out_value,
+                                              uint64_t *out_ttl_ns);
+
+// Counters and sizes of a cache, including expirations (see
+// `clientcache_cache_stats_ex`). Set `size` to
+// `sizeof(clientcache_stats_ex)` before the call.
+typedef struct clientcache_stats_ex {
+  // `sizeof(clientcache_stats_ex)` as compiled by the caller.
+  size_t size;
+  // Lookups (`get`, `get_or_insert_with`) that found a live entry.
+  uint64_t hits;
+  // Lookups that did not (an expired entry is not found).
+  uint64_t misses;
+  // Successful inserts, including values built by a factory.
+  uint64_t insertions;
+  // Entries evicted for capacity (on insert or shrink).
+  uint64_t evictions;
+  // Entries taken out by `remove` or `pop_victim`.
+  uint64_t removals;
+  // Entries whose lifetime ended.
+  uint64_t expirations;
+  // Current number of live entries.
+  uint64_t len;
+  // Current capacity.
+  uint64_t max_size;
+} clientcache_stats_ex;
+
+// Capacity: an insert or a shrink needed room.
+#define CLIENTCACHE_CAUSE_EVICTED 0
+
+// Its lifetime ended (the cache's TTL or the entry's own).
+#define CLIENTCACHE_CAUSE_EXPIRED 1
+
+// `clientcache_cache_remove` or `clientcache_cache_pop_victim`.
+#define CLIENTCACHE_CAUSE_REMOVED 2
+
+// A factory's value that lost to a plain insert of the same key made while
+// the factory ran (it never became resident).
+#define CLIENTCACHE_CAUSE_REPLACED 3
+
+// `clientcache_cache_clear`, or the cache being freed.
+#define CLIENTCACHE_CAUSE_CLEARED 4
+
 // Success.
 #define CLIENTCACHE_STATUS_OK 0
 
@@ -123,7 +225,7 @@ typedef struct clientcache_stats {
 extern "C" {
 #endif // __cplusplus
 
-// The library version, e.g. `"0.1.0"` (a static string).
+// The library version, e.g. `"0.2.0"` (a static string).
 const char *clientcache_version(void);
 
 // The name of a status without its prefix, e.g. `"NOT_FOUND"` (a static
@@ -321,6 +423,67 @@ void *clientcache_lease_value(const struct clientcache_lease *lease);
 // # Safety
 // `lease` is NULL or a live lease not used afterwards.
 void clientcache_lease_free(struct clientcache_lease *lease);
+
+// The name of a cause, e.g. `"EXPIRED"` (a static string); `"UNKNOWN"` for
+// a value that is not a cause.
+const char *clientcache_cause_name(clientcache_cause cause);
+
+// Creates a cache from `*options`: kind, policy, capacity, a default entry
+// lifetime, the release callback, an eviction listener and a clock. An
+// expired entry is never returned: a lookup of it is a miss (counted in
+// `expirations` as well), and it is released. Expired entries are the
+// first to go when room is needed, before any live entry. `INVALID_ARGUMENT`
+// for a `size` smaller than this version's struct, a bad kind or policy, or
+// `max_size` 0. On failure `*out` is NULL.
+//
+// # Safety
+// `options` is NULL or readable for `options->size` bytes; `out` is NULL or
+// writable; the callbacks and contexts must be usable from any thread for
+// the cache's lifetime and beyond (leases and copies).
+clientcache_status clientcache_cache_new_with_options(const struct clientcache_cache_options *options,
+                                                      struct clientcache_cache **out);
+
+// `clientcache_cache_insert` with the entry's own lifetime: `ttl_ns`
+// nanoseconds from now, `CLIENTCACHE_TTL_DEFAULT` for the cache's own, or
+// `CLIENTCACHE_TTL_NEVER`.
+//
+// # Safety
+// As for `clientcache_cache_insert`.
+clientcache_status clientcache_cache_insert_with_ttl(struct clientcache_cache *c,
+                                                     const struct clientcache_key *k,
+                                                     void *value,
+                                                     uint64_t ttl_ns);
+
+// `clientcache_cache_get_or_insert_with` whose factory may also set the new
+// entry's lifetime (`*out_ttl_ns`), e.g. until the credentials the value
+// was built from expire.
+//
+// # Safety
+// As for `clientcache_cache_get_or_insert_with`.
+clientcache_status clientcache_cache_get_or_insert_with_ttl(struct clientcache_cache *c,
+                                                            const struct clientcache_key *k,
+                                                            clientcache_factory_ttl_fn factory,
+                                                            void *ctx,
+                                                            struct clientcache_lease **out);
+
+// Drops every expired entry now (each is released, counted in
+// `expirations` and told to the listener); `*out_count` (may be NULL)
+// receives how many. Expired entries also leave whenever an operation meets
+// them; this is for doing it at a time of your choosing.
+//
+// # Safety
+// `c` is NULL or a live cache; `out_count` is NULL or writable.
+clientcache_status clientcache_cache_purge_expired(struct clientcache_cache *c, size_t *out_count);
+
+// The counters, including `expirations`, into `*out`, whose `size` the
+// caller sets to `sizeof(clientcache_stats_ex)` (`INVALID_ARGUMENT` if it
+// is smaller than this version's struct).
+//
+// # Safety
+// `c` is NULL or a live cache; `out` is NULL or writable for `out->size`
+// bytes.
+clientcache_status clientcache_cache_stats_ex(struct clientcache_cache *c,
+                                              struct clientcache_stats_ex *out);
 
 // Builds a key from a kind, a service name and parameters given as a JSON
 // object text, following the identity rules (canonical version 1).

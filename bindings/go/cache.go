@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"runtime/cgo"
 	"sync/atomic"
 	"unsafe"
 )
@@ -55,12 +54,17 @@ func WithMaxSize(n int) Option { return func(o *options) { o.maxSize = n } }
 // took (by Set or a successful GetOrCreate factory) when that value is in no
 // cache any more (evicted, removed, cleared, or the cache closed) and no
 // other goroutine is still reading it. Use it to close what a value owns.
-// f runs on the goroutine that dropped the last reference, never under the
-// cache's lock; it may use the cache. V must be the cache's value type.
+// A factory's value that is not cached — a Set of the key landed during
+// the build, every caller left, or the cache was closed — is released at
+// once. f runs on the goroutine that dropped the last reference (for a
+// factory's value, the build's goroutine), never under the cache's lock; it
+// may use the cache. V must be the cache's value type.
 func WithOnRelease[V any](f func(V)) Option { return func(o *options) { o.onRelease = f } }
 
-// Stats are the counters of a cache. Hits and misses are
-// counted by Get, Lookup and GetOrCreate only.
+// Stats are the counters of a cache. Hits and misses are counted by Get,
+// Lookup, GetOrCreate and GetOrCreateContext only, one per call: a call
+// that finds the key is a hit, any other a miss (a caller that waits for
+// another caller's build included), as the core counts them.
 type Stats struct {
 	Hits, Misses, Insertions, Evictions, Removals uint64
 	Len, MaxSize                                  int
@@ -122,6 +126,7 @@ type Cache[V any] struct {
 	policy  Policy
 	st      *state[V]
 	gate    *gate
+	fl      *flights[V] // GetOrCreate builds in progress (flight.go)
 	cleanup runtime.Cleanup
 }
 
@@ -160,7 +165,7 @@ func newCache[V any](op string, kind Kind, opts []Option) (*Cache[V], error) {
 }
 
 func wrapCache[V any](p *C.clientcache_cache, kind Kind, policy Policy, st *state[V]) *Cache[V] {
-	c := &Cache[V]{ptr: p, kind: kind, policy: policy, st: st, gate: &gate{}}
+	c := &Cache[V]{ptr: p, kind: kind, policy: policy, st: st, gate: &gate{}, fl: newFlights[V]()}
 	st.dom.addGate(c.gate)
 	c.cleanup = runtime.AddCleanup(c, func(a cleanupArg) { a.free() }, cleanupArg{p, c.gate, &st.dom})
 	return c
@@ -186,14 +191,18 @@ func (c *Cache[V]) enter() (uint64, bool) { return c.st.dom.enter(c.gate) }
 func (c *Cache[V]) exit(e uint64) { c.st.dom.exit(c.gate, e) }
 
 // Close frees the cache: every value is released at once (WithOnRelease
-// runs for each) unless a copy of the cache still holds it. It waits for
-// calls in flight on other goroutines (a GetOrCreate factory among them)
-// and is idempotent. Close must not be called from inside a GetOrCreate
-// factory or OnRelease callback of the same cache.
+// runs for each) unless a copy of the cache still holds it. Callers waiting
+// in GetOrCreate or GetOrCreateContext return ErrClosed at once; the
+// contexts of the builds in progress are cancelled, and Close waits for
+// their factories to return (a value that arrives then is released at
+// once) and for the calls in flight on other goroutines. It is idempotent.
+// Close must not be called from inside a GetOrCreate factory or OnRelease
+// callback of the same cache.
 func (c *Cache[V]) Close() error {
 	if c == nil || !c.gate.close() {
 		return nil
 	}
+	c.fl.close()
 	c.cleanup.Stop()
 	cleanupArg{c.ptr, c.gate, &c.st.dom}.free()
 	c.ptr = nil
@@ -341,105 +350,6 @@ func (c *Cache[V]) PopVictim() (*Key, V, error) {
 		return nil, zero, statusError("PopVictim", r.status, r.text, r.text_len)
 	}
 	return wrapKey(kp), value[V](r.value), nil
-}
-
-// createCall is one GetOrCreate call whose factory the core may run.
-type createCall[V any] struct {
-	f   func() (V, error)
-	st  *state[V]
-	ran bool
-	err error
-}
-
-func (fc *createCall[V]) run() (h uintptr) {
-	fc.ran = true
-	defer func() {
-		if p := recover(); p != nil {
-			fc.err = &panicError{v: p}
-			h = 0
-		}
-	}()
-	v, err := fc.f()
-	if err != nil {
-		fc.err = err
-		return 0
-	}
-	return uintptr(fc.st.newValue(v))
-}
-
-// factorySlot is the ctx of the C factory: a cgo.Handle to the slot, whose
-// call is the GetOrCreate in progress. Slots are reused, so a GetOrCreate
-// does not pay for creating and deleting a handle.
-type factorySlot struct {
-	h    cgo.Handle
-	call factoryCall
-}
-
-// freeSlots holds idle slots; beyond its capacity slots are deleted.
-var freeSlots = make(chan *factorySlot, 256)
-
-func getSlot() *factorySlot {
-	select {
-	case s := <-freeSlots:
-		return s
-	default:
-		s := &factorySlot{}
-		s.h = cgo.NewHandle(s)
-		return s
-	}
-}
-
-func putSlot(s *factorySlot) {
-	s.call = nil
-	select {
-	case freeSlots <- s:
-	default:
-		s.h.Delete()
-	}
-}
-
-// GetOrCreate returns the value of key, calling create on a miss and
-// caching its result. It is single-flight: for a missing key exactly one
-// caller runs create (without any cache lock held) while concurrent callers
-// for the same key wait and share the outcome; callers for other keys are
-// never blocked by it. A hit promotes the entry and counts as a hit.
-//
-// When create returns an error or panics, nothing is cached and every
-// caller waiting on that key gets an error matching ErrFactoryFailed; the
-// caller that ran create also gets create's own error through errors.Is /
-// errors.As (a panic becomes an error, never a crash). A create that calls
-// GetOrCreate on the same cache for the same key gets ErrInvalidArgument.
-// create runs inside a callback from C: it must not call runtime.Goexit
-// (t.FailNow in a test), which cannot unwind through C frames.
-func (c *Cache[V]) GetOrCreate(key *Key, create func() (V, error)) (V, error) {
-	var zero V
-	tok, ok := c.enter()
-	if !ok {
-		return zero, closedError("GetOrCreate")
-	}
-	defer c.exit(tok)
-	kp, err := keyPtr("GetOrCreate", key)
-	if err != nil {
-		return zero, err
-	}
-	if create == nil {
-		return zero, goError("GetOrCreate", ErrInvalidArgument, "nil create function", nil)
-	}
-	fc := &createCall[V]{f: create, st: c.st}
-	slot := getSlot()
-	slot.call = fc
-	r := C.cc_cache_get_or_insert(addr(unsafe.Pointer(c.ptr)), addr(unsafe.Pointer(kp)), C.uintptr_t(slot.h))
-	putSlot(slot)
-	runtime.KeepAlive(key)
-	if r.status != C.CLIENTCACHE_STATUS_OK {
-		e := statusError("GetOrCreate", r.status, r.text, r.text_len).(*Error)
-		if fc.ran && fc.err != nil {
-			e.cause = fc.err
-			e.Message += ": " + fc.err.Error()
-		}
-		return zero, e
-	}
-	return value[V](r.value), nil
 }
 
 // Len is the number of entries (0 once closed).

@@ -206,8 +206,10 @@ func TestConcurrentFactoryFailure(t *testing.T) {
 					own++
 				}
 			}
-			if mode == "error" && own != int(runs.Load()) {
-				t.Errorf("%d callers saw the factory's own error, %d ran it", own, runs.Load())
+			// The error is shared: every caller of a build can match the
+			// factory's own error, not only the first one.
+			if mode == "error" && own != goroutines {
+				t.Errorf("%d of %d callers saw the factory's own error", own, goroutines)
 			}
 			if runs.Load() >= goroutines {
 				t.Errorf("factory ran %d times for %d callers: no single-flight", runs.Load(), goroutines)

@@ -12,3 +12,30 @@ func PendingHandles[V any](c *Cache[V]) int {
 	defer d.mu.Unlock()
 	return len(d.limbo[0]) + len(d.limbo[1])
 }
+
+// HoldCall registers a call in flight on c, as every method does for the
+// duration of its cgo call, until the returned function is called (a test
+// hook for the grace period of released handles).
+func HoldCall[V any](c *Cache[V]) func() {
+	tok, ok := c.enter()
+	if !ok {
+		return func() {}
+	}
+	return func() { c.exit(tok) }
+}
+
+// Waiters is the number of callers waiting for key's build in progress on
+// c (0 when none is), and whether a build is in progress (a test hook).
+func Waiters[V any](c *Cache[V], key *Key) (int, bool) {
+	id, ok := key.identity()
+	if !ok {
+		return 0, false
+	}
+	c.fl.mu.Lock()
+	defer c.fl.mu.Unlock()
+	f := c.fl.m[id]
+	if f == nil {
+		return 0, false
+	}
+	return f.waiters, true
+}

@@ -71,6 +71,7 @@ type Params map[string]any
 type Key struct {
 	ptr     *C.clientcache_key
 	closed  atomic.Bool
+	canon   atomic.Pointer[string] // the canonical form, once asked for
 	cleanup runtime.Cleanup
 }
 
@@ -193,6 +194,20 @@ func (k *Key) Label() string {
 func (k *Key) Canonical() string {
 	s, _ := k.text(C.CC_TEXT_CANONICAL)
 	return s
+}
+
+// identity is the canonical form, read from the core once per Key: what
+// GetOrCreate's table of builds in progress is keyed by (flight.go).
+func (k *Key) identity() (string, bool) {
+	if p := k.canon.Load(); p != nil {
+		return *p, true
+	}
+	s, ok := k.text(C.CC_TEXT_CANONICAL)
+	if !ok {
+		return "", false
+	}
+	k.canon.Store(&s)
+	return s, true
 }
 
 func (k *Key) text(which C.int) (string, bool) {

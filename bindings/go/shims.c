@@ -42,17 +42,6 @@ static void release_trampoline(void *value, void *ctx) {
 	goClientcacheRelease((uintptr_t)value);
 }
 
-static int32_t factory_trampoline(const clientcache_key *key, void *ctx, void **out_value) {
-	uintptr_t v = 0;
-	(void)key;
-	int32_t rc = goClientcacheFactory((uintptr_t)ctx, &v);
-	if (rc == 0 && v != 0) {
-		*out_value = (void *)v;
-		return 0;
-	}
-	return rc == 0 ? 1 : rc;
-}
-
 cc_ret cc_key_new(uint32_t kind, const char *svc, size_t svc_len, const char *json, size_t json_len) {
 	clientcache_key *k = NULL;
 	if (svc == NULL) svc = "";
@@ -226,17 +215,6 @@ int cc_cache_contains_fast(uintptr_t c, uintptr_t k) {
 cc_ret cc_cache_pop_victim(clientcache_cache *c, clientcache_key **out_key) {
 	clientcache_lease *lease = NULL;
 	clientcache_status st = clientcache_cache_pop_victim(c, out_key, &lease);
-	if (st != CLIENTCACHE_STATUS_OK) return fail(st);
-	cc_ret r = {0};
-	r.value = (uintptr_t)clientcache_lease_value(lease);
-	clientcache_lease_free(lease);
-	return r;
-}
-
-cc_ret cc_cache_get_or_insert(uintptr_t c, uintptr_t k, uintptr_t ctx) {
-	clientcache_lease *lease = NULL;
-	clientcache_status st = clientcache_cache_get_or_insert_with((clientcache_cache *)c,
-		(const clientcache_key *)k, factory_trampoline, (void *)ctx, &lease);
 	if (st != CLIENTCACHE_STATUS_OK) return fail(st);
 	cc_ret r = {0};
 	r.value = (uintptr_t)clientcache_lease_value(lease);

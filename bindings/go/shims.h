@@ -5,9 +5,10 @@
  * same OS thread, because the core keeps the last error thread-locally and a
  * goroutine may move to another thread between two cgo calls.
  *
- * Values cross as uintptr_t ids (values.go; the GetOrCreate context is a
- * runtime/cgo.Handle); the helpers cast them to and from void*. Go pointers
- * never enter C.
+ * Values cross as uintptr_t ids (values.go); the helpers cast them to and
+ * from void*. Go pointers never enter C. GetOrCreate does not use the
+ * core's get_or_insert_with (its waiters would block OS threads): it runs
+ * its single-flight in Go and lands the value with an insert (flight.go).
  */
 #ifndef CLIENTCACHE_GO_SHIMS_H
 #define CLIENTCACHE_GO_SHIMS_H
@@ -69,8 +70,6 @@ int cc_cache_contains_fast(uintptr_t c, uintptr_t k);
 cc_ret cc_cache_lookup(clientcache_cache *c, const clientcache_key *k, int op, int want_err);
 /* On success value = the id and *out_key the victim's key. */
 cc_ret cc_cache_pop_victim(clientcache_cache *c, clientcache_key **out_key);
-/* c and k as uintptr_t, as in cc_cache_lookup_fast. */
-cc_ret cc_cache_get_or_insert(uintptr_t c, uintptr_t k, uintptr_t ctx);
 cc_ret cc_cache_set_max_size(clientcache_cache *c, size_t n);
 cc_ret cc_cache_clear(clientcache_cache *c);
 cc_stats_ret cc_cache_stats(clientcache_cache *c);

@@ -18,6 +18,12 @@
     PLAIN(test_pop_victim_optional_outs)                                                           \
     PLAIN(test_key_diff)                                                                           \
     PLAIN(test_kind_mismatch)                                                                      \
+    PLAIN(test_expiry_cache_ttl)                                                                   \
+    PLAIN(test_expiry_entry_ttl)                                                                   \
+    PLAIN(test_expiry_expired_first)                                                               \
+    PLAIN(test_expiry_purge)                                                                       \
+    PLAIN(test_expiry_causes)                                                                      \
+    PLAIN(test_expiry_bad_input)                                                                   \
     PLAIN(test_release_leases)                                                                     \
     PLAIN(test_release_copies)                                                                     \
     PLAIN(test_release_shrink_clear_free)                                                          \

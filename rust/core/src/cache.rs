@@ -1,16 +1,22 @@
-//! The thread-safe cache (docs/design.md, "Cache semantics"): one lock
-//! around the policy store, counters, and the table of in-flight factory
-//! runs for single-flight, which callers wait for by blocking
-//! (`get_or_insert_with`) or by awaiting (`get_or_insert_with_async`).
+//! The thread-safe cache (docs/design.md, "Cache semantics" and "Expiry"):
+//! one lock around the policy store, the expiry index, the counters, and the
+//! table of in-flight factory runs for single-flight, which callers wait for
+//! by blocking (`get_or_insert_with`) or by awaiting
+//! (`get_or_insert_with_async`). Values that leave the cache are collected
+//! under the lock and handed to the eviction listener, then dropped, after
+//! the lock is released.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 use std::task::{Poll, Waker};
+use std::time::Duration;
 
 use parking_lot::{Condvar, Mutex};
 
+use crate::clock::{Clock, TimeSource, duration_nanos};
 use crate::error::{Error, InsertError};
 use crate::key::{Key, Kind};
 use crate::store::{Policy, Store};
@@ -20,7 +26,8 @@ use crate::store::{Policy, Store};
 pub struct Stats {
     /// `get` / `get_or_insert_with` calls that found the key.
     pub hits: u64,
-    /// `get` / `get_or_insert_with` calls that did not.
+    /// `get` / `get_or_insert_with` calls that did not (an expired entry
+    /// is not found).
     pub misses: u64,
     /// Successful inserts (including values built by a factory).
     pub insertions: u64,
@@ -28,59 +35,190 @@ pub struct Stats {
     pub evictions: u64,
     /// Entries taken out by `remove` or `pop_victim`.
     pub removals: u64,
+    /// Entries that reached their deadline and were dropped.
+    pub expirations: u64,
     /// Current number of entries.
     pub len: u64,
     /// Current capacity.
     pub max_size: u64,
 }
 
-/// Why an entry left the cache; feeds the counters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum RemovalCause {
+/// Why a value left a cache, as the eviction listener is told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RemovalCause {
     /// Capacity: an insert or a shrink needed room.
     Evicted,
+    /// Its deadline passed (time-to-live or a per-entry deadline).
+    Expired,
     /// `remove` or `pop_victim`.
     Removed,
+    /// A factory's value that lost to a plain insert of the same key made
+    /// while the factory ran; it never became resident.
+    Replaced,
+    /// `clear`, or the cache itself going away.
+    Cleared,
 }
 
+impl RemovalCause {
+    /// `evicted`, `expired`, `removed`, `replaced` or `cleared`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RemovalCause::Evicted => "evicted",
+            RemovalCause::Expired => "expired",
+            RemovalCause::Removed => "removed",
+            RemovalCause::Replaced => "replaced",
+            RemovalCause::Cleared => "cleared",
+        }
+    }
+}
+
+impl fmt::Display for RemovalCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Told about every value that leaves the cache, once per value, with the
+/// cause; runs on the thread that made it leave, never under the cache's
+/// lock (it may call back into the cache).
+pub type EvictionListener<V> = Arc<dyn Fn(&Key, &V, RemovalCause) + Send + Sync>;
+
+/// "No deadline".
+const NEVER: u64 = u64::MAX;
+
+/// A resident value and its deadline on the cache's clock (`NEVER` if none).
+#[derive(Clone)]
+struct Slot<V> {
+    value: V,
+    deadline: u64,
+}
+
+/// A value on its way out, with its key and cause.
+type Departure<V> = (Key, V, RemovalCause);
+
 struct Inner<V> {
-    store: Store<V>,
+    store: Store<Slot<V>>,
     max_size: usize,
     stats: Stats,
     /// Keys whose factory is running, with the slot its outcome lands in.
     flights: HashMap<Key, Arc<Flight<V>>>,
+    /// Deadline → the resident keys that expire then. Only entries with a
+    /// deadline are here, so a cache without expiry never touches it.
+    expiry: BTreeMap<u64, Vec<Key>>,
 }
 
-impl<V> Inner<V> {
-    fn count_removal(&mut self, cause: RemovalCause, n: usize) {
-        let n = n as u64;
-        match cause {
-            RemovalCause::Evicted => self.stats.evictions += n,
-            RemovalCause::Removed => self.stats.removals += n,
+impl<V: Clone> Inner<V> {
+    fn index(&mut self, key: &Key, deadline: u64) {
+        if deadline != NEVER {
+            self.expiry.entry(deadline).or_default().push(key.clone());
         }
     }
 
-    /// Evicts victims until `len ≤ limit`, returning them for dropping
-    /// outside the lock.
-    fn evict_to(&mut self, limit: usize) -> Vec<(Key, V)> {
-        let mut evicted = Vec::new();
-        while self.store.len() > limit {
-            match self.store.pop_victim() {
-                Some(entry) => evicted.push(entry),
-                None => break,
+    fn unindex(&mut self, key: &Key, deadline: u64) {
+        if deadline == NEVER {
+            return;
+        }
+        if let Some(keys) = self.expiry.get_mut(&deadline) {
+            if let Some(i) = keys.iter().position(|k| k == key) {
+                keys.swap_remove(i);
+            }
+            if keys.is_empty() {
+                self.expiry.remove(&deadline);
             }
         }
-        self.count_removal(RemovalCause::Evicted, evicted.len());
-        evicted
+    }
+
+    /// Takes `key` out of the store and the expiry index.
+    fn take(&mut self, key: &Key) -> Option<(Key, V)> {
+        let (key, slot) = self.store.remove(key)?;
+        self.unindex(&key, slot.deadline);
+        Some((key, slot.value))
+    }
+
+    /// True when some entry's deadline has passed at `now`.
+    fn any_expired(&self, now: u64) -> bool {
+        self.expiry
+            .first_key_value()
+            .is_some_and(|(d, _)| *d <= now)
+    }
+
+    /// Drops every entry whose deadline has passed: O(log n) per expired
+    /// entry, and nothing when none has.
+    fn purge_expired(&mut self, now: u64, out: &mut Vec<Departure<V>>) {
+        while let Some(entry) = self.expiry.first_entry() {
+            if *entry.key() > now {
+                break;
+            }
+            for key in entry.remove() {
+                if let Some((key, slot)) = self.store.remove(&key) {
+                    self.stats.expirations += 1;
+                    out.push((key, slot.value, RemovalCause::Expired));
+                }
+            }
+        }
+    }
+
+    /// The live value for `key` (promoted when `promote`); an expired entry
+    /// is taken out (cause `Expired`) and reads as absent.
+    fn live(
+        &mut self,
+        key: &Key,
+        promote: bool,
+        clock: &TimeSource,
+        out: &mut Vec<Departure<V>>,
+    ) -> Option<V> {
+        let slot = self.store.get(key, promote)?;
+        if slot.deadline == NEVER || clock.now() < slot.deadline {
+            return Some(slot.value.clone());
+        }
+        let (key, value) = self.take(key)?;
+        self.stats.expirations += 1;
+        out.push((key, value, RemovalCause::Expired));
+        None
+    }
+
+    /// Makes room until `len ≤ limit`: expired entries go first, then
+    /// victims in policy order.
+    fn evict_to(&mut self, limit: usize, clock: &TimeSource, out: &mut Vec<Departure<V>>) {
+        if self.store.len() > limit && !self.expiry.is_empty() {
+            self.purge_expired(clock.now(), out);
+        }
+        while self.store.len() > limit {
+            let Some((key, slot)) = self.store.pop_victim() else {
+                break;
+            };
+            self.unindex(&key, slot.deadline);
+            self.stats.evictions += 1;
+            out.push((key, slot.value, RemovalCause::Evicted));
+        }
     }
 
     /// Inserts an absent key, evicting first so the new entry is never its
     /// own victim.
-    fn insert_absent(&mut self, key: Key, value: V) -> Vec<(Key, V)> {
-        let evicted = self.evict_to(self.max_size - 1);
-        self.store.insert_new(key, value);
+    fn insert_absent(
+        &mut self,
+        key: Key,
+        value: V,
+        deadline: u64,
+        clock: &TimeSource,
+        out: &mut Vec<Departure<V>>,
+    ) {
+        self.evict_to(self.max_size - 1, clock, out);
+        self.index(&key, deadline);
+        self.store.insert_new(key, Slot { value, deadline });
         self.stats.insertions += 1;
-        evicted
+    }
+
+    /// Before an operation that observes the whole cache (length, snapshots,
+    /// the next victim): expired entries leave first.
+    fn settle(&mut self, clock: &TimeSource, out: &mut Vec<Departure<V>>) {
+        if !self.expiry.is_empty() {
+            let now = clock.now();
+            if self.any_expired(now) {
+                self.purge_expired(now, out);
+            }
+        }
     }
 }
 
@@ -217,6 +355,10 @@ enum Found<V> {
 /// type that is itself a cheap handle (as AWS SDK clients are). Values that
 /// leave the cache are dropped after its lock is released.
 ///
+/// `Cache` is a handle: clones share one cache (as moka's and quick_cache's
+/// do), so `cache.clone()` can be moved into threads or tasks. For an
+/// independent copy with the same entries, use [`Cache::copy`].
+///
 /// ```
 /// use clientcache::{Cache, Error, Key, Kind, Params, Policy};
 /// let cache: Cache<&str> = Cache::new(Kind::Client, Policy::Lru, 2)?;
@@ -231,35 +373,140 @@ enum Found<V> {
 /// assert_eq!(cache.len(), 2);
 /// # Ok::<(), Error>(())
 /// ```
-///
-/// `Cache` is a handle: clones share one cache (as moka's and quick_cache's
-/// do), so `cache.clone()` can be moved into threads or tasks. For an
-/// independent copy with the same entries, use [`Cache::copy`].
 pub struct Cache<V> {
     shared: Arc<Shared<V>>,
 }
 
 struct Shared<V> {
     kind: Kind,
+    /// Default lifetime of an entry from its insertion, in nanoseconds.
+    ttl: Option<u64>,
+    clock: TimeSource,
+    listener: Option<EvictionListener<V>>,
     inner: Mutex<Inner<V>>,
+}
+
+impl<V> Drop for Shared<V> {
+    /// The last handle is gone: what is still resident leaves as `Cleared`.
+    fn drop(&mut self) {
+        if let Some(listener) = self.listener.take() {
+            for (key, slot) in self.inner.get_mut().store.take_all() {
+                listener(&key, &slot.value, RemovalCause::Cleared);
+            }
+        }
+    }
+}
+
+/// Configures a [`Cache`]: `Cache::builder(kind).max_size(100).time_to_live(…).build()`.
+pub struct CacheBuilder<V> {
+    kind: Kind,
+    policy: Policy,
+    max_size: usize,
+    ttl: Option<Duration>,
+    clock: TimeSource,
+    listener: Option<EvictionListener<V>>,
+}
+
+impl<V: Clone> CacheBuilder<V> {
+    /// LRU (the default) or LFU.
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Capacity, at least 1 (default 10).
+    pub fn max_size(mut self, max_size: usize) -> Self {
+        self.max_size = max_size;
+        self
+    }
+
+    /// Every entry expires this long after its insertion, unless it was
+    /// inserted with its own time-to-live.
+    pub fn time_to_live(mut self, ttl: Duration) -> Self {
+        self.ttl = Some(ttl);
+        self
+    }
+
+    /// The clock deadlines are measured on (default: the coarse monotonic
+    /// clock; [`ManualClock`](crate::ManualClock) in tests).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = TimeSource::Custom(clock);
+        self
+    }
+
+    /// Called once for every value that leaves the cache, with the cause;
+    /// never under the cache's lock.
+    pub fn eviction_listener(
+        mut self,
+        listener: impl Fn(&Key, &V, RemovalCause) + Send + Sync + 'static,
+    ) -> Self {
+        self.listener = Some(Arc::new(listener));
+        self
+    }
+
+    /// The cache; `InvalidArgument` when `max_size` is 0.
+    pub fn build(self) -> Result<Cache<V>, Error> {
+        check_max_size(self.max_size)?;
+        Ok(Cache {
+            shared: Arc::new(Shared {
+                kind: self.kind,
+                ttl: self.ttl.map(duration_nanos),
+                clock: self.clock,
+                listener: self.listener,
+                inner: Mutex::new(Inner {
+                    store: Store::new(self.policy),
+                    max_size: self.max_size,
+                    stats: Stats::default(),
+                    flights: HashMap::new(),
+                    expiry: BTreeMap::new(),
+                }),
+            }),
+        })
+    }
 }
 
 impl<V: Clone> Cache<V> {
     /// A cache for keys of `kind`, with the given policy and capacity
-    /// (`max_size ≥ 1`).
+    /// (`max_size ≥ 1`), no expiry and no listener.
     pub fn new(kind: Kind, policy: Policy, max_size: usize) -> Result<Self, Error> {
-        check_max_size(max_size)?;
-        Ok(Cache {
-            shared: Arc::new(Shared {
-                kind,
-                inner: Mutex::new(Inner {
-                    store: Store::new(policy),
-                    max_size,
-                    stats: Stats::default(),
-                    flights: HashMap::new(),
-                }),
-            }),
-        })
+        Self::builder(kind)
+            .policy(policy)
+            .max_size(max_size)
+            .build()
+    }
+
+    /// A builder for a cache with expiry, a custom clock or a listener.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use std::time::Duration;
+    /// use clientcache::{Cache, Key, Kind, ManualClock, Params, RemovalCause};
+    /// let clock = ManualClock::new();
+    /// let causes = Arc::new(Mutex::new(Vec::new()));
+    /// let seen = causes.clone();
+    /// let cache: Cache<&str> = Cache::builder(Kind::Client)
+    ///     .max_size(100)
+    ///     .time_to_live(Duration::from_secs(3600))
+    ///     .clock(clock.clone())
+    ///     .eviction_listener(move |key, _value, cause| seen.lock().unwrap().push((key.label().to_owned(), cause)))
+    ///     .build()?;
+    /// let key = Key::client("s3", &Params::new().with("region_name", "eu-west-1"))?;
+    /// cache.insert(key.clone(), "client").map_err(|e| e.error)?;
+    /// clock.advance(Duration::from_secs(3600));
+    /// assert!(cache.lookup(&key)?.is_none()); // expired: a miss
+    /// assert_eq!(cache.stats().expirations, 1);
+    /// assert_eq!(causes.lock().unwrap()[0].1, RemovalCause::Expired);
+    /// # Ok::<(), clientcache::Error>(())
+    /// ```
+    pub fn builder(kind: Kind) -> CacheBuilder<V> {
+        CacheBuilder {
+            kind,
+            policy: Policy::Lru,
+            max_size: 10,
+            ttl: None,
+            clock: TimeSource::default(),
+            listener: None,
+        }
     }
 
     /// The kind of key this cache accepts.
@@ -270,6 +517,11 @@ impl<V: Clone> Cache<V> {
     /// The eviction policy.
     pub fn policy(&self) -> Policy {
         self.shared.inner.lock().store.policy()
+    }
+
+    /// The default time-to-live of entries, if any.
+    pub fn time_to_live(&self) -> Option<Duration> {
+        self.shared.ttl.map(Duration::from_nanos)
     }
 
     fn check_kind(&self, key: &Key) -> Result<(), Error> {
@@ -283,31 +535,77 @@ impl<V: Clone> Cache<V> {
         }
     }
 
+    /// The deadline of an entry inserted now with `ttl` (the cache's own
+    /// time-to-live when `None`).
+    fn deadline(&self, ttl: Option<Duration>) -> u64 {
+        match ttl.map(duration_nanos).or(self.shared.ttl) {
+            Some(ttl) if ttl != NEVER => self.shared.clock.now().saturating_add(ttl).min(NEVER - 1),
+            _ => NEVER,
+        }
+    }
+
+    /// Tells the listener about each departed value, then drops it — after
+    /// the lock is released.
+    fn depart(&self, departures: Vec<Departure<V>>) {
+        if let Some(listener) = &self.shared.listener {
+            for (key, value, cause) in &departures {
+                listener(key, value, *cause);
+            }
+        }
+        drop(departures);
+    }
+
+    /// Runs `op` under the lock, then hands whatever left the cache to the
+    /// listener outside it.
+    fn locked<R>(&self, op: impl FnOnce(&mut Inner<V>, &mut Vec<Departure<V>>) -> R) -> R {
+        let mut departures = Vec::new();
+        let result = op(&mut self.shared.inner.lock(), &mut departures);
+        if !departures.is_empty() {
+            self.depart(departures);
+        }
+        result
+    }
+
     /// Adds a new entry as the most recent, evicting victims to stay within
-    /// `max_size`. A present key is `Exists` and leaves the cache unchanged;
-    /// on any error the value is handed back.
+    /// `max_size` (expired entries first). A present key is `Exists` and
+    /// leaves the cache unchanged; on any error the value is handed back.
+    /// The entry expires after the cache's time-to-live, if it has one.
     pub fn insert(&self, key: Key, value: V) -> Result<(), InsertError<V>> {
+        self.insert_entry(key, value, None)
+    }
+
+    /// [`insert`](Cache::insert) with the entry's own time-to-live (from
+    /// now), overriding the cache's.
+    pub fn insert_with_ttl(&self, key: Key, value: V, ttl: Duration) -> Result<(), InsertError<V>> {
+        self.insert_entry(key, value, Some(ttl))
+    }
+
+    fn insert_entry(
+        &self,
+        key: Key,
+        value: V,
+        ttl: Option<Duration>,
+    ) -> Result<(), InsertError<V>> {
         if let Err(error) = self.check_kind(&key) {
             return Err(InsertError { error, value });
         }
-        let evicted = {
-            let mut inner = self.shared.inner.lock();
-            if inner.store.contains(&key) {
-                drop(inner);
+        let deadline = self.deadline(ttl);
+        let clock = &self.shared.clock;
+        self.locked(|inner, out| {
+            if inner.live(&key, false, clock, out).is_some() {
                 let error = Error::Exists {
                     key: key.label().to_owned(),
                 };
                 return Err(InsertError { error, value });
             }
-            inner.insert_absent(key, value)
-        };
-        drop(evicted);
-        Ok(())
+            inner.insert_absent(key, value, deadline, clock, out);
+            Ok(())
+        })
     }
 
-    /// The value for `key`, promoting it; `NotFound` on a miss,
-    /// `KindMismatch` for a key of the other kind (a caller's mistake that a
-    /// plain miss would hide).
+    /// The value for `key`, promoting it; `NotFound` on a miss (an expired
+    /// entry is a miss), `KindMismatch` for a key of the other kind (a
+    /// caller's mistake that a plain miss would hide).
     pub fn get(&self, key: &Key) -> Result<V, Error> {
         self.lookup(key)?.ok_or_else(|| Error::NotFound {
             key: Some(key.label().to_owned()),
@@ -319,70 +617,100 @@ impl<V: Clone> Cache<V> {
     /// kind is `KindMismatch`, not a miss.
     pub fn lookup(&self, key: &Key) -> Result<Option<V>, Error> {
         self.check_kind(key)?;
-        let mut inner = self.shared.inner.lock();
-        Ok(match inner.store.get(key, true).cloned() {
-            Some(value) => {
+        let clock = &self.shared.clock;
+        Ok(self.locked(|inner, out| {
+            let found = inner.live(key, true, clock, out);
+            if found.is_some() {
                 inner.stats.hits += 1;
-                Some(value)
-            }
-            None => {
+            } else {
                 inner.stats.misses += 1;
-                None
             }
-        })
+            found
+        }))
     }
 
     /// The value for `key` without promoting it or counting a lookup;
     /// `NotFound` on a miss, `KindMismatch` for a key of the other kind.
     pub fn peek(&self, key: &Key) -> Result<V, Error> {
         self.check_kind(key)?;
-        let found = self.shared.inner.lock().store.get(key, false).cloned();
-        found.ok_or_else(|| Error::NotFound {
-            key: Some(key.label().to_owned()),
-        })
+        let clock = &self.shared.clock;
+        self.locked(|inner, out| inner.live(key, false, clock, out))
+            .ok_or_else(|| Error::NotFound {
+                key: Some(key.label().to_owned()),
+            })
     }
 
-    /// Whether `key` is present (no promotion, not counted).
+    /// Whether `key` is present and live (no promotion, not counted).
     pub fn contains(&self, key: &Key) -> bool {
-        self.shared.inner.lock().store.contains(key)
+        let clock = &self.shared.clock;
+        key.kind() == self.shared.kind
+            && self.locked(|inner, out| inner.live(key, false, clock, out).is_some())
     }
 
     /// Takes `key` out and returns its value; `NotFound` on a miss,
     /// `KindMismatch` for a key of the other kind.
     pub fn remove(&self, key: &Key) -> Result<V, Error> {
         self.check_kind(key)?;
-        let removed = {
-            let mut inner = self.shared.inner.lock();
-            let removed = inner.store.remove(key);
+        let clock = &self.shared.clock;
+        let removed = self.locked(|inner, out| {
+            inner.live(key, false, clock, out)?;
+            let removed = inner.take(key);
             if removed.is_some() {
-                inner.count_removal(RemovalCause::Removed, 1);
+                inner.stats.removals += 1;
             }
             removed
-        };
-        removed
-            .map(|(_, value)| value)
-            .ok_or_else(|| Error::NotFound {
+        });
+        match removed {
+            Some((key, value)) => {
+                // The caller gets the value; the listener hears of it too.
+                self.depart(vec![(key, value.clone(), RemovalCause::Removed)]);
+                Ok(value)
+            }
+            None => Err(Error::NotFound {
                 key: Some(key.label().to_owned()),
-            })
-    }
-
-    /// Takes out the next victim; `NotFound` when empty.
-    pub fn pop_victim(&self) -> Result<(Key, V), Error> {
-        let mut inner = self.shared.inner.lock();
-        let victim = inner.store.pop_victim();
-        if victim.is_some() {
-            inner.count_removal(RemovalCause::Removed, 1);
+            }),
         }
-        drop(inner);
-        victim.ok_or(Error::NotFound { key: None })
     }
 
-    /// Number of entries.
+    /// Takes out the next victim (expired entries leave first, as
+    /// `Expired`); `NotFound` when empty.
+    pub fn pop_victim(&self) -> Result<(Key, V), Error> {
+        let clock = &self.shared.clock;
+        let victim = self.locked(|inner, out| {
+            inner.settle(clock, out);
+            let (key, slot) = inner.store.pop_victim()?;
+            inner.unindex(&key, slot.deadline);
+            inner.stats.removals += 1;
+            Some((key, slot.value))
+        });
+        let (key, value) = victim.ok_or(Error::NotFound { key: None })?;
+        self.depart(vec![(key.clone(), value.clone(), RemovalCause::Removed)]);
+        Ok((key, value))
+    }
+
+    /// Drops every expired entry now (each counted in `expirations` and
+    /// told to the listener as `Expired`); returns how many left. Expired
+    /// entries also leave by themselves whenever an operation meets them.
+    pub fn purge_expired(&self) -> usize {
+        let clock = &self.shared.clock;
+        let mut count = 0;
+        self.locked(|inner, out| {
+            inner.settle(clock, out);
+            count = out.len();
+        });
+        count
+    }
+
+    /// Number of live entries.
     pub fn len(&self) -> usize {
-        self.shared.inner.lock().store.len()
+        let clock = &self.shared.clock;
+        self.locked(|inner, out| {
+            inner.settle(clock, out);
+            inner.store.len()
+        })
     }
 
-    /// True when the cache holds nothing.
+    /// True when the cache holds nothing live.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -393,72 +721,88 @@ impl<V: Clone> Cache<V> {
     }
 
     /// Changes the capacity (`≥ 1`); shrinking evicts victims until the
-    /// entries fit.
+    /// entries fit (expired entries first).
     pub fn set_max_size(&self, max_size: usize) -> Result<(), Error> {
         check_max_size(max_size)?;
-        let evicted = {
-            let mut inner = self.shared.inner.lock();
+        let clock = &self.shared.clock;
+        self.locked(|inner, out| {
             inner.max_size = max_size;
-            inner.evict_to(max_size)
-        };
-        drop(evicted);
+            inner.evict_to(max_size, clock, out);
+        });
         Ok(())
     }
 
-    /// Removes every entry (not counted as removals or evictions).
+    /// Removes every entry (not counted as removals or evictions; the
+    /// listener hears `Cleared`).
     pub fn clear(&self) {
-        let entries = self.shared.inner.lock().store.take_all();
-        drop(entries);
+        self.locked(|inner, out| {
+            inner.expiry.clear();
+            out.extend(
+                inner
+                    .store
+                    .take_all()
+                    .into_iter()
+                    .map(|(key, slot)| (key, slot.value, RemovalCause::Cleared)),
+            );
+        });
     }
 
-    /// A new cache with the same kind, policy, capacity and entries (in the
-    /// same victim order, LFU frequencies included), sharing the values.
-    /// Counters start at zero; factories in flight are not copied.
+    /// A new cache with the same kind, policy, capacity, expiry settings,
+    /// listener and entries (in the same victim order, LFU frequencies and
+    /// deadlines included), sharing the values. Counters start at zero;
+    /// factories in flight are not copied.
     pub fn copy(&self) -> Cache<V> {
         let inner = self.shared.inner.lock();
         Cache {
             shared: Arc::new(Shared {
                 kind: self.shared.kind,
+                ttl: self.shared.ttl,
+                clock: self.shared.clock.clone(),
+                listener: self.shared.listener.clone(),
                 inner: Mutex::new(Inner {
                     store: inner.store.clone(),
                     max_size: inner.max_size,
                     stats: Stats::default(),
                     flights: HashMap::new(),
+                    expiry: inner.expiry.clone(),
                 }),
             }),
         }
     }
 
-    /// All keys in victim order (the next victim first).
+    /// All live keys in victim order (the next victim first).
     pub fn keys(&self) -> Vec<Key> {
-        self.shared
-            .inner
-            .lock()
-            .store
-            .victim_order()
-            .map(|(k, _)| k.clone())
-            .collect()
+        let clock = &self.shared.clock;
+        self.locked(|inner, out| {
+            inner.settle(clock, out);
+            inner.store.victim_order().map(|(k, _)| k.clone()).collect()
+        })
     }
 
-    /// All entries in victim order (the next victim first).
+    /// All live entries in victim order (the next victim first).
     pub fn items(&self) -> Vec<(Key, V)> {
-        self.shared
-            .inner
-            .lock()
-            .store
-            .victim_order()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
+        let clock = &self.shared.clock;
+        self.locked(|inner, out| {
+            inner.settle(clock, out);
+            inner
+                .store
+                .victim_order()
+                .map(|(k, slot)| (k.clone(), slot.value.clone()))
+                .collect()
+        })
     }
 
     /// The counters, with the current length and capacity.
     pub fn stats(&self) -> Stats {
-        let inner = self.shared.inner.lock();
-        Stats {
-            len: inner.store.len() as u64,
-            max_size: inner.max_size as u64,
-            ..inner.stats
-        }
+        let clock = &self.shared.clock;
+        self.locked(|inner, out| {
+            inner.settle(clock, out);
+            Stats {
+                len: inner.store.len() as u64,
+                max_size: inner.max_size as u64,
+                ..inner.stats
+            }
+        })
     }
 
     /// The value for `key`, building it with `factory` on a miss
@@ -479,6 +823,25 @@ impl<V: Clone> Cache<V> {
     pub fn get_or_insert_with<F, E>(&self, key: &Key, factory: F) -> Result<V, Error>
     where
         F: FnOnce() -> Result<V, E>,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        self.get_or_build(key, || factory().map(|v| (v, None)))
+    }
+
+    /// [`get_or_insert_with`](Cache::get_or_insert_with) whose factory also
+    /// says how long its value may live (`None`: the cache's time-to-live),
+    /// e.g. until the credentials it was built from expire.
+    pub fn get_or_insert_with_ttl<F, E>(&self, key: &Key, factory: F) -> Result<V, Error>
+    where
+        F: FnOnce() -> Result<(V, Option<Duration>), E>,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        self.get_or_build(key, factory)
+    }
+
+    fn get_or_build<F, E>(&self, key: &Key, factory: F) -> Result<V, Error>
+    where
+        F: FnOnce() -> Result<(V, Option<Duration>), E>,
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         self.check_kind(key)?;
@@ -549,6 +912,32 @@ impl<V: Clone> Cache<V> {
         Fut: Future<Output = Result<V, E>>,
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
+        self.get_or_build_async(key, || async { factory().await.map(|v| (v, None)) })
+            .await
+    }
+
+    /// [`get_or_insert_with_async`](Cache::get_or_insert_with_async) whose
+    /// factory also says how long its value may live (`None`: the cache's
+    /// time-to-live).
+    pub async fn get_or_insert_with_async_ttl<F, Fut, E>(
+        &self,
+        key: &Key,
+        factory: F,
+    ) -> Result<V, Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<(V, Option<Duration>), E>>,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        self.get_or_build_async(key, factory).await
+    }
+
+    async fn get_or_build_async<F, Fut, E>(&self, key: &Key, factory: F) -> Result<V, Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<(V, Option<Duration>), E>>,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
         self.check_kind(key)?;
         let mut counted = false;
         let flight = loop {
@@ -589,54 +978,48 @@ impl<V: Clone> Cache<V> {
     /// Under the lock: the resident value, the run to wait for, or a new run
     /// this caller must build. Counts one miss per caller.
     fn find_or_start(&self, key: &Key, counted: &mut bool) -> Result<Found<V>, Error> {
-        let mut inner = self.shared.inner.lock();
-        if let Some(value) = inner.store.get(key, true).cloned() {
-            inner.stats.hits += 1;
-            return Ok(Found::Value(value));
-        }
-        if !*counted {
-            inner.stats.misses += 1;
-            *counted = true;
-        }
-        if let Some(flight) = inner.flights.get(key) {
-            if building_here(flight) {
-                return Err(Error::Reentrant {
-                    key: key.label().to_owned(),
-                });
+        let clock = &self.shared.clock;
+        self.locked(|inner, out| {
+            if let Some(value) = inner.live(key, true, clock, out) {
+                inner.stats.hits += 1;
+                return Ok(Found::Value(value));
             }
-            return Ok(Found::Wait(Arc::clone(flight)));
-        }
-        let flight = Flight::new();
-        inner.flights.insert(key.clone(), Arc::clone(&flight));
-        Ok(Found::Build(flight))
+            if !*counted {
+                inner.stats.misses += 1;
+                *counted = true;
+            }
+            if let Some(flight) = inner.flights.get(key) {
+                if building_here(flight) {
+                    return Err(Error::Reentrant {
+                        key: key.label().to_owned(),
+                    });
+                }
+                return Ok(Found::Wait(Arc::clone(flight)));
+            }
+            let flight = Flight::new();
+            inner.flights.insert(key.clone(), Arc::clone(&flight));
+            Ok(Found::Build(flight))
+        })
     }
 
     /// Called exactly once per flight: stores a successful value, retires the
     /// flight, and wakes the waiters.
-    fn land(&self, key: &Key, flight: &Flight<V>, result: Result<V, Error>) {
-        let mut displaced = None;
-        let mut evicted = Vec::new();
-        let result = {
-            let mut inner = self.shared.inner.lock();
+    fn land(&self, key: &Key, flight: &Flight<V>, result: Result<(V, Option<Duration>), Error>) {
+        let clock = &self.shared.clock;
+        let result = result.map(|(value, ttl)| (value, self.deadline(ttl)));
+        let result = self.locked(|inner, out| {
             inner.flights.remove(key);
-            match result {
-                Ok(value) => {
-                    // Someone may have inserted the key meanwhile: the
-                    // resident value wins, so every caller sees one value.
-                    if let Some(resident) = inner.store.get(key, false).cloned() {
-                        displaced = Some(value);
-                        Ok(resident)
-                    } else {
-                        evicted = inner.insert_absent(key.clone(), value.clone());
-                        Ok(value)
-                    }
-                }
-                Err(error) => Err(error),
+            let (value, deadline) = result?;
+            // Someone may have inserted the key meanwhile: the resident
+            // value wins, so every caller sees one value.
+            if let Some(resident) = inner.live(key, false, clock, out) {
+                out.push((key.clone(), value, RemovalCause::Replaced));
+                return Ok(resident);
             }
-        };
+            inner.insert_absent(key.clone(), value.clone(), deadline, clock, out);
+            Ok(value)
+        });
         flight.finish(Outcome::Done(result));
-        drop(displaced);
-        drop(evicted);
     }
 
     /// Retires a flight whose builder went away; its waiters start over.
@@ -660,7 +1043,7 @@ struct FlightGuard<'a, V: Clone> {
     cache: &'a Cache<V>,
     key: &'a Key,
     flight: &'a Flight<V>,
-    result: Option<Result<V, Error>>,
+    result: Option<Result<(V, Option<Duration>), Error>>,
 }
 
 impl<V: Clone> Drop for FlightGuard<'_, V> {
@@ -688,14 +1071,15 @@ impl<V> Clone for Cache<V> {
     }
 }
 
-impl<V> std::fmt::Debug for Cache<V> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<V> fmt::Debug for Cache<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = self.shared.inner.lock();
         f.debug_struct("Cache")
             .field("kind", &self.shared.kind)
             .field("policy", &inner.store.policy())
             .field("len", &inner.store.len())
             .field("max_size", &inner.max_size)
+            .field("time_to_live", &self.shared.ttl.map(Duration::from_nanos))
             .finish()
     }
 }
@@ -710,10 +1094,25 @@ fn check_max_size(max_size: usize) -> Result<(), Error> {
 
 #[cfg(test)]
 impl<V> Cache<V> {
+    /// Checks the invariants: the store's own, `len ≤ max_size`, and the
+    /// expiry index holds exactly the resident entries that have a deadline.
     pub(crate) fn validate(&self) {
         let inner = self.shared.inner.lock();
         inner.store.validate();
         assert!(inner.store.len() <= inner.max_size);
+        let indexed: usize = inner.expiry.values().map(Vec::len).sum();
+        let with_deadline = inner
+            .store
+            .victim_order()
+            .filter(|(key, slot)| {
+                slot.deadline != NEVER
+                    && inner
+                        .expiry
+                        .get(&slot.deadline)
+                        .is_some_and(|keys| keys.contains(key))
+            })
+            .count();
+        assert_eq!(indexed, with_deadline, "expiry index matches the store");
     }
 }
 

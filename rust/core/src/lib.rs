@@ -14,6 +14,7 @@
 #![warn(missing_docs)]
 
 mod cache;
+mod clock;
 mod error;
 mod jcs;
 mod json;
@@ -23,7 +24,8 @@ mod slab;
 mod store;
 mod value;
 
-pub use cache::{Cache, Stats};
+pub use cache::{Cache, CacheBuilder, EvictionListener, RemovalCause, Stats};
+pub use clock::{Clock, CoarseClock, ManualClock};
 pub use error::{Error, InsertError};
 pub use key::{CANONICAL_VERSION, Difference, Key, Kind, SECRET_PARAMS};
 pub use store::Policy;

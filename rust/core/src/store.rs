@@ -102,6 +102,7 @@ impl<V> Store<V> {
         self.entries.len()
     }
 
+    #[cfg(test)]
     pub(crate) fn contains(&self, key: &Key) -> bool {
         self.index.contains_key(key)
     }

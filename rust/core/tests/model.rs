@@ -1,8 +1,11 @@
 //! Model-based property tests: random operation sequences run against the
-//! cache and against a plain reference model of DESIGN §3, for both
-//! policies, comparing every result, the victim order and the counters.
+//! cache and against a plain reference model of the cache semantics in
+//! docs/design.md, for both policies, with and without a time-to-live, on a
+//! manual clock — comparing every result, the victim order and the counters.
 
-use clientcache::{Cache, Error, Key, Kind, Params, Policy, Stats};
+use std::time::Duration;
+
+use clientcache::{Cache, Error, Key, Kind, ManualClock, Params, Policy, Stats};
 use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
@@ -18,6 +21,11 @@ enum Op {
     Snapshot,
     Clear,
     GetOrInsert(usize, u32),
+    /// Insert with the entry's own lifetime, in seconds.
+    InsertTtl(usize, u32, u64),
+    /// Move the clock forward, in seconds.
+    Advance(u64),
+    PurgeExpired,
 }
 
 const KEYS: usize = 8;
@@ -35,17 +43,25 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..6usize).prop_map(Op::SetMaxSize),
         1 => Just(Op::Snapshot),
         1 => Just(Op::Clear),
-        2 => (k, any::<u32>()).prop_map(|(k, v)| Op::GetOrInsert(k, v)),
+        2 => (k.clone(), any::<u32>()).prop_map(|(k, v)| Op::GetOrInsert(k, v)),
+        2 => (k, any::<u32>(), 0..6u64).prop_map(|(k, v, t)| Op::InsertTtl(k, v, t)),
+        2 => (0..4u64).prop_map(Op::Advance),
+        1 => Just(Op::PurgeExpired),
     ]
 }
 
-/// The reference: a plain list with a frequency and a last-use tick.
+const NEVER: u64 = u64::MAX;
+
+/// The reference: a plain list with a frequency, a last-use tick and a
+/// deadline (in seconds on the manual clock).
 struct Model {
     policy: Policy,
     max_size: usize,
-    entries: Vec<(usize, u32, u64, u64)>, // (key, value, freq, tick)
+    entries: Vec<(usize, u32, u64, u64, u64)>, // (key, value, freq, tick, deadline)
     tick: u64,
     stats: Stats,
+    now: u64,
+    ttl: Option<u64>,
 }
 
 impl Model {
@@ -69,7 +85,29 @@ impl Model {
         Some((e.0, e.1))
     }
 
+    /// Every expired entry leaves.
+    fn settle(&mut self) {
+        let now = self.now;
+        let before = self.entries.len();
+        self.entries.retain(|e| e.4 > now);
+        self.stats.expirations += (before - self.entries.len()) as u64;
+    }
+
+    /// The position of `k` if it is live; an expired entry leaves.
+    fn live(&mut self, k: usize) -> Option<usize> {
+        let i = self.position(k)?;
+        if self.entries[i].4 <= self.now {
+            self.entries.remove(i);
+            self.stats.expirations += 1;
+            return None;
+        }
+        Some(i)
+    }
+
     fn evict_to(&mut self, limit: usize) {
+        if self.entries.len() > limit {
+            self.settle(); // expired entries are the first victims
+        }
         while self.entries.len() > limit {
             self.take_victim();
             self.stats.evictions += 1;
@@ -77,12 +115,17 @@ impl Model {
     }
 
     fn insert(&mut self, k: usize, v: u32) -> bool {
-        if self.position(k).is_some() {
+        let deadline = self.ttl.map_or(NEVER, |t| self.now + t);
+        self.insert_until(k, v, deadline)
+    }
+
+    fn insert_until(&mut self, k: usize, v: u32, deadline: u64) -> bool {
+        if self.live(k).is_some() {
             return false;
         }
         self.evict_to(self.max_size - 1);
         self.tick += 1;
-        self.entries.push((k, v, 1, self.tick));
+        self.entries.push((k, v, 1, self.tick, deadline));
         self.stats.insertions += 1;
         true
     }
@@ -91,7 +134,7 @@ impl Model {
         self.tick += 1;
         let tick = self.tick;
         let policy = self.policy;
-        match self.position(k) {
+        match self.live(k) {
             Some(i) => {
                 let e = &mut self.entries[i];
                 e.3 = tick;
@@ -121,16 +164,26 @@ fn keys() -> Vec<Key> {
         .collect()
 }
 
-fn run(policy: Policy, max_size: usize, ops: Vec<Op>) -> Result<(), TestCaseError> {
+fn run(policy: Policy, max_size: usize, ttl: Option<u64>, ops: Vec<Op>) -> Result<(), TestCaseError> {
     let keys = keys();
     let index_of = |key: &Key| keys.iter().position(|k| k == key).unwrap();
-    let cache: Cache<u32> = Cache::new(Kind::Client, policy, max_size).unwrap();
+    let clock = ManualClock::new();
+    let mut builder = Cache::builder(Kind::Client)
+        .policy(policy)
+        .max_size(max_size)
+        .clock(clock.clone());
+    if let Some(t) = ttl {
+        builder = builder.time_to_live(Duration::from_secs(t));
+    }
+    let cache: Cache<u32> = builder.build().unwrap();
     let mut model = Model {
         policy,
         max_size,
         entries: Vec::new(),
         tick: 0,
         stats: Stats::default(),
+        now: 0,
+        ttl,
     };
 
     for op in ops {
@@ -156,20 +209,21 @@ fn run(policy: Policy, max_size: usize, ops: Vec<Op>) -> Result<(), TestCaseErro
             }
             Op::Lookup(k) => prop_assert_eq!(cache.lookup(&keys[k]).unwrap(), model.get(k)),
             Op::Peek(k) => {
-                let expected = model.position(k).map(|i| model.entries[i].1);
+                let expected = model.live(k).map(|i| model.entries[i].1);
                 prop_assert_eq!(cache.peek(&keys[k]).ok(), expected);
             }
             Op::Contains(k) => {
-                prop_assert_eq!(cache.contains(&keys[k]), model.position(k).is_some())
+                prop_assert_eq!(cache.contains(&keys[k]), model.live(k).is_some())
             }
             Op::Remove(k) => {
-                let expected = model.position(k).map(|i| model.entries.remove(i).1);
+                let expected = model.live(k).map(|i| model.entries.remove(i).1);
                 if expected.is_some() {
                     model.stats.removals += 1;
                 }
                 prop_assert_eq!(cache.remove(&keys[k]).ok(), expected);
             }
             Op::PopVictim => {
+                model.settle();
                 let expected = model.take_victim();
                 if expected.is_some() {
                     model.stats.removals += 1;
@@ -189,6 +243,7 @@ fn run(policy: Policy, max_size: usize, ops: Vec<Op>) -> Result<(), TestCaseErro
                 }
             }
             Op::Snapshot => {
+                model.settle();
                 let got: Vec<usize> = cache.keys().iter().map(index_of).collect();
                 prop_assert_eq!(got, model.victim_order());
             }
@@ -209,7 +264,23 @@ fn run(policy: Policy, max_size: usize, ops: Vec<Op>) -> Result<(), TestCaseErro
                 };
                 prop_assert_eq!(got, expected);
             }
+            Op::InsertTtl(k, v, t) => {
+                let got = cache.insert_with_ttl(keys[k].clone(), v, Duration::from_secs(t));
+                let expected = model.insert_until(k, v, model.now + t);
+                prop_assert_eq!(got.is_ok(), expected, "insert_with_ttl {}", k);
+            }
+            Op::Advance(t) => {
+                clock.advance(Duration::from_secs(t));
+                model.now += t;
+            }
+            Op::PurgeExpired => {
+                let before = model.stats.expirations;
+                model.settle();
+                prop_assert_eq!(cache.purge_expired() as u64, model.stats.expirations - before);
+            }
         }
+        // stats() lets expired entries go first, like every whole-cache view.
+        model.settle();
         let stats = cache.stats();
         prop_assert!(stats.len as usize <= stats.max_size as usize);
         let expected_stats = Stats {
@@ -228,13 +299,21 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
-    fn lru_matches_the_model(max_size in 1..6usize, ops in proptest::collection::vec(op(), 1..120)) {
-        run(Policy::Lru, max_size, ops)?;
+    fn lru_matches_the_model(
+        max_size in 1..6usize,
+        ttl in proptest::option::of(1..8u64),
+        ops in proptest::collection::vec(op(), 1..120),
+    ) {
+        run(Policy::Lru, max_size, ttl, ops)?;
     }
 
     #[test]
-    fn lfu_matches_the_model(max_size in 1..6usize, ops in proptest::collection::vec(op(), 1..120)) {
-        run(Policy::Lfu, max_size, ops)?;
+    fn lfu_matches_the_model(
+        max_size in 1..6usize,
+        ttl in proptest::option::of(1..8u64),
+        ops in proptest::collection::vec(op(), 1..120),
+    ) {
+        run(Policy::Lfu, max_size, ttl, ops)?;
     }
 
     #[test]

@@ -49,9 +49,9 @@ pub struct clientcache_stats {
 
 /// How a value is released: the cache's callback and context.
 #[derive(Clone, Copy)]
-struct Releaser {
-    release: clientcache_release_fn,
-    ctx: *mut c_void,
+pub(crate) struct Releaser {
+    pub(crate) release: clientcache_release_fn,
+    pub(crate) ctx: *mut c_void,
 }
 
 // SAFETY: the C contract requires `release` and `release_ctx` to be usable
@@ -63,8 +63,8 @@ unsafe impl Sync for Releaser {}
 
 /// A value owned by C, released exactly once when the last `Arc` drops.
 pub(crate) struct ForeignValue {
-    ptr: *mut c_void,
-    releaser: Releaser,
+    pub(crate) ptr: *mut c_void,
+    pub(crate) releaser: Releaser,
 }
 
 // SAFETY: the cache never dereferences `ptr`; it only hands it back to C and
@@ -85,8 +85,8 @@ impl Drop for ForeignValue {
 pub(crate) type SharedValue = Arc<ForeignValue>;
 
 pub(crate) struct CacheHandle {
-    cache: Cache<SharedValue>,
-    releaser: Releaser,
+    pub(crate) cache: Cache<SharedValue>,
+    pub(crate) releaser: Releaser,
 }
 
 /// A bounded, thread-safe cache of `void *` values by key. Create with

@@ -14,10 +14,12 @@
 
 mod boundary;
 mod cache;
+mod expiry;
 mod key;
 mod status;
 
 pub use cache::*;
+pub use expiry::*;
 pub use key::*;
 pub use status::*;
 
@@ -30,7 +32,7 @@ const VERSION: &std::ffi::CStr = match std::ffi::CStr::from_bytes_with_nul(
     Err(_) => panic!("version contains a NUL"),
 };
 
-/// The library version, e.g. `"0.1.0"` (a static string).
+/// The library version, e.g. `"0.2.0"` (a static string).
 #[unsafe(no_mangle)]
 pub extern "C" fn clientcache_version() -> *const libc::c_char {
     VERSION.as_ptr()
