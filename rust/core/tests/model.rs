@@ -164,7 +164,12 @@ fn keys() -> Vec<Key> {
         .collect()
 }
 
-fn run(policy: Policy, max_size: usize, ttl: Option<u64>, ops: Vec<Op>) -> Result<(), TestCaseError> {
+fn run(
+    policy: Policy,
+    max_size: usize,
+    ttl: Option<u64>,
+    ops: Vec<Op>,
+) -> Result<(), TestCaseError> {
     let keys = keys();
     let index_of = |key: &Key| keys.iter().position(|k| k == key).unwrap();
     let clock = ManualClock::new();
@@ -276,7 +281,10 @@ fn run(policy: Policy, max_size: usize, ttl: Option<u64>, ops: Vec<Op>) -> Resul
             Op::PurgeExpired => {
                 let before = model.stats.expirations;
                 model.settle();
-                prop_assert_eq!(cache.purge_expired() as u64, model.stats.expirations - before);
+                prop_assert_eq!(
+                    cache.purge_expired() as u64,
+                    model.stats.expirations - before
+                );
             }
         }
         // stats() lets expired entries go first, like every whole-cache view.
