@@ -21,6 +21,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// Major version of the library this header belongs to (an incompatible
+// change of the C ABI increments it).
+#define CLIENTCACHE_VERSION_MAJOR 0
+
+// Minor version: additions to the C ABI.
+#define CLIENTCACHE_VERSION_MINOR 2
+
+// Patch version: fixes only.
+#define CLIENTCACHE_VERSION_PATCH 0
+
+// `MAJOR * 10000 + MINOR * 100 + PATCH`, for `#if` comparisons; equals what
+// `clientcache_version()` reports for the library the header came with.
+#define CLIENTCACHE_VERSION_NUMBER (((CLIENTCACHE_VERSION_MAJOR * 10000) + (CLIENTCACHE_VERSION_MINOR * 100)) + CLIENTCACHE_VERSION_PATCH)
+
 // An entry lifetime meaning "the cache's own time-to-live" (none if the
 // cache has none).
 #define CLIENTCACHE_TTL_DEFAULT 0

@@ -17,6 +17,16 @@ void test_version(void) {
     EXPECT(v[0] != '\0');
     EXPECTF(isdigit((unsigned char)v[0]), "version %s starts with a digit", v);
     EXPECT(clientcache_version() == v || strcmp(clientcache_version(), v) == 0);
+    {
+        /* the header's version macros describe the library it is used with */
+        char want[32];
+        snprintf(want, sizeof want, "%d.%d.%d", CLIENTCACHE_VERSION_MAJOR,
+                 CLIENTCACHE_VERSION_MINOR, CLIENTCACHE_VERSION_PATCH);
+        EXPECT_STR(v, want);
+        EXPECT_EQ(CLIENTCACHE_VERSION_NUMBER, CLIENTCACHE_VERSION_MAJOR * 10000 +
+                                                  CLIENTCACHE_VERSION_MINOR * 100 +
+                                                  CLIENTCACHE_VERSION_PATCH);
+    }
 cleanup:;
 }
 

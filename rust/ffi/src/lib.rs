@@ -25,6 +25,18 @@ pub use status::*;
 
 use boundary::*;
 
+/// Major version of the library this header belongs to (an incompatible
+/// change of the C ABI increments it).
+pub const CLIENTCACHE_VERSION_MAJOR: u32 = 0;
+/// Minor version: additions to the C ABI.
+pub const CLIENTCACHE_VERSION_MINOR: u32 = 2;
+/// Patch version: fixes only.
+pub const CLIENTCACHE_VERSION_PATCH: u32 = 0;
+/// `MAJOR * 10000 + MINOR * 100 + PATCH`, for `#if` comparisons; equals what
+/// `clientcache_version()` reports for the library the header came with.
+pub const CLIENTCACHE_VERSION_NUMBER: u32 =
+    CLIENTCACHE_VERSION_MAJOR * 10000 + CLIENTCACHE_VERSION_MINOR * 100 + CLIENTCACHE_VERSION_PATCH;
+
 const VERSION: &std::ffi::CStr = match std::ffi::CStr::from_bytes_with_nul(
     concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes(),
 ) {
@@ -66,5 +78,26 @@ pub unsafe extern "C" fn clientcache_last_error(
         Ok(Ok(())) => CLIENTCACHE_STATUS_OK,
         Ok(Err(failure)) => failure.status,
         Err(_) => CLIENTCACHE_STATUS_PANIC,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_version_macros_match_the_crate_version() {
+        let parts: Vec<u32> = env!("CARGO_PKG_VERSION")
+            .split('.')
+            .map(|p| p.parse().unwrap())
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                CLIENTCACHE_VERSION_MAJOR,
+                CLIENTCACHE_VERSION_MINOR,
+                CLIENTCACHE_VERSION_PATCH
+            ]
+        );
     }
 }
