@@ -29,6 +29,8 @@ const ABI_EXTRA_NS: f64 = 15.0;
 const MEMORY_BEYOND_TEXT: f64 = 200.0;
 /// A cached hit through the async single-flight path, against the blocking one.
 const ASYNC_VS_SYNC: f64 = 1.2;
+/// A get hit on a cache with a time-to-live, against one without.
+const TTL_VS_PLAIN: f64 = 1.15;
 
 struct Options {
     rounds: usize,
@@ -126,6 +128,9 @@ struct Medians {
     /// get_or_insert_with hit: blocking form, async form (report only).
     goiw_sync: f64,
     goiw_async: f64,
+    /// get hit without / with a time-to-live: Rust, then the C ABI (report only).
+    ttl_rust: [f64; 2],
+    ttl_abi: [f64; 2],
 }
 
 fn measure(o: &Options) -> Medians {
@@ -309,6 +314,61 @@ fn measure(o: &Options) -> Medians {
         ];
         let r = interleaved(&mut jobs, 1.0, o);
         (m.goiw_sync, m.goiw_async) = (r[0], r[1]);
+    }
+
+    eprintln!("  timing get-hit with and without a time-to-live...");
+    {
+        let n = CONTENDED_SIZE;
+        let keys = Keys::new(n);
+        let seq = lookup_sequence(n, 0x9e37_79b9_7f4a_7c15);
+        let hour = Duration::from_secs(3600);
+        let plain: Cache<Val> = Cache::new(Kind::Client, Policy::Lru, n).expect("cache");
+        let with_ttl: Cache<Val> = Cache::builder(Kind::Client)
+            .max_size(n)
+            .time_to_live(hour)
+            .build()
+            .expect("cache");
+        for (i, key) in keys.keys.iter().enumerate() {
+            plain
+                .insert(key.clone(), Arc::new(i as u64))
+                .expect("insert");
+            with_ttl
+                .insert(key.clone(), Arc::new(i as u64))
+                .expect("insert");
+        }
+        let ffi_plain = FfiCache::new(n);
+        let ffi_timed = FfiCache::with_ttl(n, 3_600_000_000_000);
+        let mut pos = [0usize; 4];
+        let caches = [&plain, &with_ttl];
+        let ffis = [&ffi_plain, &ffi_timed];
+        let mut jobs: Vec<Job<'_>> = Vec::new();
+        let (rust_pos, abi_pos) = pos.split_at_mut(2);
+        for (cache, p) in caches.iter().zip(rust_pos.iter_mut()) {
+            let seq = &seq;
+            let keys = &keys;
+            jobs.push(Box::new(move |n| {
+                timed(n, || {
+                    let i = seq[*p & (SEQ_LEN - 1)] as usize;
+                    *p = p.wrapping_add(1);
+                    black_box(cache.get(&keys.keys[i])).ok();
+                })
+            }));
+        }
+        let r = interleaved(&mut jobs, 1.0, o);
+        m.ttl_rust = [r[0], r[1]];
+        let mut jobs: Vec<Job<'_>> = Vec::new();
+        for (ffi, p) in ffis.iter().zip(abi_pos.iter_mut()) {
+            let seq = &seq;
+            jobs.push(Box::new(move |n| {
+                timed(n, || {
+                    let i = seq[*p & (SEQ_LEN - 1)] as usize;
+                    *p = p.wrapping_add(1);
+                    black_box(ffi.get_and_free(i));
+                })
+            }));
+        }
+        let r = interleaved(&mut jobs, 1.0, o);
+        m.ttl_abi = [r[0], r[1]];
     }
     m
 }
@@ -568,6 +628,31 @@ fn tables(out: &mut String, m: &Medians, memory: &Result<Memory, String>) -> Vec
         format!("C ABI get + lease free ≤ Rust get + {ABI_EXTRA_NS} ns:   +{extra:.1} ns"),
         extra <= ABI_EXTRA_NS,
     ));
+    if m.ttl_rust[0] > 0.0 {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "get-hit with a time-to-live, LRU, {CONTENDED_SIZE} entries (ns per get)"
+        );
+        let _ = writeln!(out, "  {:<44} {:>10} {:>10}", "", "no TTL", "TTL 1 h");
+        let _ = writeln!(
+            out,
+            "  {:<44} {:>10.1} {:>10.1}",
+            "Rust Cache::get", m.ttl_rust[0], m.ttl_rust[1]
+        );
+        let _ = writeln!(
+            out,
+            "  {:<44} {:>10.1} {:>10.1}",
+            "C ABI get + lease free", m.ttl_abi[0], m.ttl_abi[1]
+        );
+        for (what, pair) in [("Rust", m.ttl_rust), ("C ABI", m.ttl_abi)] {
+            let r = pair[1] / pair[0];
+            targets.push((
+                format!("{what} get-hit with a TTL ≤ {TTL_VS_PLAIN}x without:      {r:.2}x"),
+                r <= TTL_VS_PLAIN,
+            ));
+        }
+    }
     if m.goiw_sync > 0.0 {
         let _ = writeln!(out);
         let _ = writeln!(

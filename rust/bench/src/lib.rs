@@ -352,8 +352,9 @@ pub mod ffi {
     use clientcache_ffi::{
         CLIENTCACHE_KIND_CLIENT, CLIENTCACHE_POLICY_LRU, CLIENTCACHE_STATUS_OK, clientcache_cache,
         clientcache_cache_free, clientcache_cache_get, clientcache_cache_insert,
-        clientcache_cache_new, clientcache_key, clientcache_key_free, clientcache_key_new,
-        clientcache_lease, clientcache_lease_free, clientcache_lease_value,
+        clientcache_cache_new_with_options, clientcache_cache_options, clientcache_key,
+        clientcache_key_free, clientcache_key_new, clientcache_lease, clientcache_lease_free,
+        clientcache_lease_value,
     };
 
     /// A C-ABI cache holding `n` keys (values are small tagged pointers,
@@ -367,18 +368,28 @@ pub mod ffi {
         /// Builds keys with [`crate::key_json`] (the same keys as
         /// [`crate::Keys::new`]) and inserts them all.
         pub fn new(n: usize) -> Self {
+            Self::with_ttl(n, 0)
+        }
+
+        /// Like [`FfiCache::new`], with a time-to-live of `ttl_ns` (0: none)
+        /// on the default clock, through `clientcache_cache_new_with_options`.
+        pub fn with_ttl(n: usize, ttl_ns: u64) -> Self {
             let mut cache = std::ptr::null_mut();
-            // SAFETY: valid out-pointer; no release callback.
-            let status = unsafe {
-                clientcache_cache_new(
-                    CLIENTCACHE_KIND_CLIENT,
-                    CLIENTCACHE_POLICY_LRU,
-                    n,
-                    None,
-                    std::ptr::null_mut(),
-                    &mut cache,
-                )
+            let options = clientcache_cache_options {
+                size: std::mem::size_of::<clientcache_cache_options>(),
+                kind: CLIENTCACHE_KIND_CLIENT,
+                policy: CLIENTCACHE_POLICY_LRU,
+                max_size: n,
+                ttl_ns,
+                release: None,
+                release_ctx: std::ptr::null_mut(),
+                listener: None,
+                listener_ctx: std::ptr::null_mut(),
+                clock: None,
+                clock_ctx: std::ptr::null_mut(),
             };
+            // SAFETY: valid options and out-pointer; no callbacks.
+            let status = unsafe { clientcache_cache_new_with_options(&options, &mut cache) };
             assert_eq!(status, CLIENTCACHE_STATUS_OK);
             let keys = (0..n)
                 .map(|i| {
