@@ -2,7 +2,7 @@
 # with Mutex<lru::LruCache>, moka and quick_cache in the same run, then the
 # report (rust/bench/examples/report.rs): its own Instant-timed medians, the
 # memory census (examples/memory.rs, counting allocator), this run's
-# criterion medians, and PASS/MISS per target of issue 2. Criterion is
+# criterion medians, and PASS/MISS per target (README, "Performance"). Criterion is
 # configured for short runs (0.3 s warm-up, 1.2 s measurement, 20 samples)
 # so the whole target takes a few minutes on 2 cores. Timings are medians,
 # never assertions.

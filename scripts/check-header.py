@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks include/clientcache.h: every function of the public contract
-(DESIGN §4) is declared with its exact name, and every declaration (function,
-typedef, constant, struct field) carries a doc comment."""
+(docs/design.md, "C ABI and ownership") is declared with its exact name, and
+every declaration (function, typedef, constant, struct field) carries a doc
+comment."""
 import re
 import sys
 from pathlib import Path

@@ -1,13 +1,14 @@
-/* demo.c — the C part of `make demo` (issue 7): identity, a cached client,
+/* demo.c — the C part of `make demo`: identity, a cached client,
  * LRU and LFU eviction, the exists / not-found errors, stats, and a live
  * measurement of building a client on every call vs a cached lookup.
  *
  * There is no AWS SDK for C here. The "client" is a stand-in that allocates
  * and initialises what an SDK client holds: its resolved configuration,
  * credentials, retry settings, endpoint rules and a small connection pool
- * with I/O buffers, about 90 KB in all (DESIGN's measured size of an
- * aws-sdk-s3 client). A real SDK client costs more to build (DESIGN: ~200 us
- * in Rust, 3.2 ms in Python), so the speed-up printed here is a lower bound.
+ * with I/O buffers, about 90 KB in all (the measured size of an aws-sdk-s3
+ * client with its configuration). A real SDK client costs more to build
+ * (about 200 us in Rust, 3.2 ms in Python), so the speed-up printed here is
+ * a lower bound.
  *
  *   demo          the report
  *   demo --bench  the timing table only, with 5x the iterations

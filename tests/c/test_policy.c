@@ -1,4 +1,4 @@
-/* test_policy.c — victim order for LRU and LFU exactly as DESIGN §3 says,
+/* test_policy.c — victim order for LRU and LFU exactly as docs/design.md ("Cache semantics") says,
  * and the stats counters. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>

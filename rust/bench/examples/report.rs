@@ -2,7 +2,7 @@
 //! itself (std::time::Instant, contenders interleaved round by round, median
 //! of the rounds), adds the memory census (the `memory` example, run as a
 //! child process) and prints the medians, the ratios against peers measured
-//! in this same run, and PASS / MISS per target of issue 2.
+//! in this same run, and PASS / MISS per target (README, "Performance").
 //!
 //! Options: `--rounds R` (default 11), `--round-ms MS` (default 25),
 //! `--criterion-since UNIX_SECS`: also tabulate the medians of the criterion

@@ -1,4 +1,4 @@
-//! Deterministic identity (DESIGN §2): parameter validation and
+//! Deterministic identity (docs/identity.md): parameter validation and
 //! normalization, the canonical form, the fingerprint and the label.
 
 use std::borrow::Cow;
