@@ -17,6 +17,7 @@ module.exports = {
   ClientCache: cache.ClientCache,
   ResourceCache: cache.ResourceCache,
   Cache: cache.Cache,
+  withTtl: cache.withTtl,
   CacheError: errors.CacheError,
   ClientCacheError: errors.ClientCacheError,
   ClientCacheExistsError: errors.ClientCacheExistsError,

@@ -7,6 +7,9 @@ const { handleOf, keyFromHandle } = require('./keys');
 const { typeName } = require('./params');
 
 const POLICIES = { LRU: 0, LFU: 1 };
+// The core's removal causes (clientcache_cause, by value) as dispose reasons.
+const REASONS = ['evict', 'expire', 'delete', 'replace', 'clear'];
+const OPTIONS = ['evictionPolicy', 'maxSize', 'ttl', 'dispose', 'clock'];
 const kFromHandle = Symbol('clientcache.cacheFromHandle');
 const KEY_CLASS = ['ClientCacheKey', 'ResourceCacheKey'];
 
@@ -69,6 +72,70 @@ function flightEnded() {
   if (--flightsInFlight === 0 && building !== undefined) building.disable();
 }
 
+// ---- lifetimes and dispose -----------------------------------------------
+
+// Where a getOrCreate factory leaves its entry's lifetime for the addon.
+const ttlBox = new Float64Array(1);
+
+/** What a factory returns to give the new entry its own lifetime: see withTtl(). */
+class WithTtl {
+  constructor(value, ttl) {
+    this.value = value;
+    this.ttl = ttl;
+    Object.freeze(this);
+  }
+}
+
+/**
+ * Wraps a factory's value with the new entry's lifetime in milliseconds
+ * (0 or Infinity: never expires): `cache.getOrCreate(key, () =>
+ * withTtl(client, ms))`. The cache holds `value`, not the wrapper.
+ */
+function withTtl(value, ttl) {
+  checkTtl(KIND_CLIENT, ttl, 'withTtl: ttl');
+  return new WithTtl(value, ttl);
+}
+
+function checkTtl(kind, ttl, what = 'ttl') {
+  if (typeof ttl !== 'number' || Number.isNaN(ttl) || ttl < 0) {
+    throw invalid(kind, `${what} must be a number of milliseconds ≥ 0 (0 or Infinity: never expires), not ${
+      typeof ttl === 'number' ? ttl : `a ${typeName(ttl)}`}`);
+  }
+}
+
+/** The `ttl` of a per-call options object (undefined: the cache's own). */
+function entryTtl(kind, options, method) {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== 'object') {
+    throw invalid(kind, `${method}: options must be an object, not a ${typeName(options)}`);
+  }
+  for (const name of Object.keys(options)) {
+    if (name !== 'ttl') throw invalid(kind, `${method}: unknown option ${JSON.stringify(name)} (expected ttl)`);
+  }
+  const { ttl } = options;
+  if (ttl !== undefined) checkTtl(kind, ttl, `${method}: ttl`);
+  return ttl;
+}
+
+/**
+ * Calls the user's dispose. What it throws cannot be the error of the
+ * operation that happened to make the value leave (a get() of another key
+ * can expire this one): it is rethrown on a later tick, as an uncaught
+ * exception, like an error thrown by a timer callback.
+ */
+function callDispose(dispose, value, key, reason) {
+  try {
+    dispose(value, key, reason);
+  } catch (err) {
+    process.nextTick(() => { throw err; });
+  }
+}
+
+/** The dispatcher the addon calls with (keyHandle, value, cause) when a value has left. */
+function makeDeliver(kind, dispose) {
+  return (keyHandle, value, cause) => callDispose(dispose, value, keyFromHandle(kind, keyHandle), REASONS[cause] ?? 'clear');
+}
+
 /** A Promise for a value that may itself have a `then` method (a ResourceCache holds any object). */
 function promiseOf(kind, value) {
   if (isThenable(value)) {
@@ -92,6 +159,13 @@ class Cache {
   #flights = new Map();
   #closed = false;
   #closedMaxSize = 0;
+  // Expiry settings, shared with copies. The addon holds #deliver and
+  // #clock weakly; these fields keep them alive as long as a cache object
+  // using them is.
+  #ttl = 0;
+  #dispose;
+  #deliver;
+  #clock;
 
   constructor(kind, checkValue, options, handle) {
     if (new.target === Cache) throw new TypeError('Cache is abstract: use ClientCache or ResourceCache');
@@ -100,6 +174,10 @@ class Cache {
     if (options === kFromHandle) {
       this.#policy = handle.policy;
       this.#h = handle.h;
+      this.#ttl = handle.ttl;
+      this.#dispose = handle.dispose;
+      this.#deliver = handle.deliver;
+      this.#clock = handle.clock;
       return;
     }
     if (options === undefined) options = {};
@@ -107,11 +185,18 @@ class Cache {
       throw invalid(kind, `options must be an object, not a ${typeName(options)}`);
     }
     for (const name of Object.keys(options)) {
-      if (name !== 'evictionPolicy' && name !== 'maxSize') {
-        throw invalid(kind, `unknown option ${JSON.stringify(name)} (expected evictionPolicy, maxSize)`);
+      if (!OPTIONS.includes(name)) {
+        throw invalid(kind, `unknown option ${JSON.stringify(name)} (expected ${OPTIONS.join(', ')})`);
       }
     }
-    const { evictionPolicy = 'LRU', maxSize = 10 } = options;
+    const { evictionPolicy = 'LRU', maxSize = 10, ttl = 0, dispose, clock } = options;
+    checkTtl(kind, ttl);
+    if (dispose !== undefined && typeof dispose !== 'function') {
+      throw invalid(kind, `dispose must be a function, not a ${typeName(dispose)}`);
+    }
+    if (clock !== undefined && typeof clock !== 'function') {
+      throw invalid(kind, `clock must be a function returning bigint nanoseconds, not a ${typeName(clock)}`);
+    }
     const policy = typeof evictionPolicy === 'string' ? evictionPolicy.toUpperCase() : evictionPolicy;
     if (!Object.hasOwn(POLICIES, policy)) {
       throw invalid(kind, `evictionPolicy must be 'LRU' or 'LFU', not ${typeof evictionPolicy === 'string'
@@ -119,7 +204,11 @@ class Cache {
     }
     checkMaxSize(kind, maxSize);
     this.#policy = policy;
-    this.#h = native.cacheNew(kind, POLICIES[policy], maxSize);
+    this.#ttl = ttl === Infinity ? 0 : ttl;
+    this.#dispose = dispose;
+    this.#deliver = dispose === undefined ? undefined : makeDeliver(kind, dispose);
+    this.#clock = clock;
+    this.#h = native.cacheNew(kind, POLICIES[policy], maxSize, this.#ttl, this.#deliver, clock);
   }
 
   #key(key) {
@@ -131,13 +220,16 @@ class Cache {
   }
 
   /**
-   * Inserts `value` under `key`; may evict victims. Throws …ExistsError when
-   * the key is present (the cache is unchanged). Returns this.
+   * Inserts `value` under `key`; may evict victims (expired entries first).
+   * Throws …ExistsError when the key is present (the cache is unchanged).
+   * `options.ttl`: this entry's lifetime in ms from now (0 or Infinity:
+   * never expires), instead of the cache's. Returns this.
    */
-  set(key, value) {
+  set(key, value, options) {
     const h = this.#key(key);
+    const ttl = options === undefined ? undefined : entryTtl(this.#kind, options, 'set');
     this.#checkValue(value);
-    native.cacheSet(this.#h, h, value);
+    native.cacheSet(this.#h, h, value, ttl);
     return this;
   }
 
@@ -182,24 +274,33 @@ class Cache {
    * not waited for: this call builds its own value, which is then resident
    * and wins when that build lands.
    */
-  getOrCreate(key, factory) {
+  getOrCreate(key, factory, options) {
     const h = this.#key(key);
     if (typeof factory !== 'function') {
       throw invalid(this.#kind, `factory must be a function, not a ${typeName(factory)}`);
     }
     const kind = this.#kind;
     const checkValue = this.#checkValue;
+    const ttl = options === undefined ? undefined : entryTtl(kind, options, 'getOrCreate');
     return native.cacheGetOrCreate(this.#h, h, () => {
-      const value = factory(key);
+      let value = factory(key);
       if (isThenable(value)) {
         // Not cached; keep a later rejection from becoming an unhandled one.
         Promise.resolve(value).catch(() => {});
         throw invalid(kind, 'getOrCreate: the factory returned a Promise; factories must be synchronous ' +
           '(await the value first, then set() it)');
       }
+      let entry = ttl;
+      if (value instanceof WithTtl) {
+        entry = value.ttl;
+        value = value.value;
+      }
       checkValue(value);
+      // Read by the addon as soon as this returns (nested calls have
+      // finished by then): the new entry's lifetime, NaN for the cache's own.
+      ttlBox[0] = entry === undefined ? NaN : entry;
       return value;
-    });
+    }, ttlBox);
   }
 
   /**
@@ -214,22 +315,23 @@ class Cache {
    * its own key gets a CacheError (INVALID_ARGUMENT), not a Promise that
    * never settles. Never throws: errors arrive as rejections.
    */
-  getOrCreateAsync(key, factory) {
+  getOrCreateAsync(key, factory, options) {
     try {
       const h = this.#key(key);
       if (typeof factory !== 'function') {
         throw invalid(this.#kind, `factory must be a function, not a ${typeName(factory)}`);
       }
+      const ttl = options === undefined ? undefined : entryTtl(this.#kind, options, 'getOrCreateAsync');
       const value = native.cacheGet(this.#h, h);
       if (value !== undefined) return promiseOf(this.#kind, value);
-      return this.#join(key, h, factory);
+      return this.#join(key, h, factory, ttl);
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
   /** The miss path: join the key's flight, or start one. */
-  #join(key, h, factory) {
+  #join(key, h, factory, ttl) {
     const id = native.keyCanonical(h);
     const chain = buildingChain();
     let flight = this.#flights.get(id);
@@ -246,9 +348,9 @@ class Cache {
     try {
       const result = runFactory({ flight, outer: chain }, factory, key);
       if (isThenable(result)) {
-        Promise.resolve(result).then((value) => this.#land(id, flight, h, value), (err) => this.#fail(id, flight, err));
+        Promise.resolve(result).then((value) => this.#land(id, flight, key, h, value, ttl), (err) => this.#fail(id, flight, err));
       } else {
-        this.#land(id, flight, h, result);
+        this.#land(id, flight, key, h, result, ttl);
       }
     } catch (err) {
       this.#fail(id, flight, err);
@@ -262,25 +364,48 @@ class Cache {
     flightEnded();
   }
 
-  /** A factory's value: inserted through the core (EXISTS: the resident value wins). */
-  #land(id, flight, h, value) {
-    if (flight.settled) return; // closed meanwhile: the value is dropped
+  /**
+   * A factory's value: inserted through the core (EXISTS: the resident value
+   * wins). A value the cache never took is told to dispose as the core tells
+   * a synchronous factory's: 'replace' when a set() won, 'clear' when the
+   * cache was closed meanwhile.
+   */
+  #land(id, flight, key, h, value, ttl) {
+    if (value instanceof WithTtl) {
+      ttl = value.ttl;
+      value = value.value;
+    }
+    if (flight.settled) { // closed meanwhile: the value is dropped
+      if (this.#dispose !== undefined && this.#closed) this.#disposeDropped(value, key, 'clear');
+      return;
+    }
     this.#retire(id, flight);
     try {
       this.#checkValue(value);
-      native.cacheSet(this.#h, h, value);
+      native.cacheSet(this.#h, h, value, ttl);
       flight.resolve(value);
     } catch (err) {
       if (!(err instanceof CacheError && err.status === 'EXISTS')) {
         flight.reject(err);
         return;
       }
+      this.#disposeDropped(value, key, 'replace');
       try {
         flight.resolve(promiseOf(this.#kind, native.cachePeek(this.#h, h)));
       } catch (err2) {
         flight.reject(err2);
       }
     }
+  }
+
+  #disposeDropped(value, key, reason) {
+    if (this.#dispose === undefined) return;
+    try {
+      this.#checkValue(value);
+    } catch {
+      return; // not a value this cache could hold
+    }
+    callDispose(this.#dispose, value, key, reason);
   }
 
   #fail(id, flight, err) {
@@ -318,6 +443,21 @@ class Cache {
     }
   }
 
+  /**
+   * Drops every expired entry now (each goes to dispose with 'expire' and
+   * counts in stats().expirations) and returns how many left. Expired
+   * entries also leave whenever an operation meets them, and are never
+   * returned.
+   */
+  purgeExpired() {
+    return native.cachePurgeExpired(this.#h);
+  }
+
+  /** The cache's default entry lifetime in ms (0: none). */
+  get ttl() {
+    return this.#ttl;
+  }
+
   /** True once close() was called. */
   get closed() {
     return this.#closed;
@@ -350,11 +490,17 @@ class Cache {
 
   /** A shallow copy: same entries, order and capacity, sharing the values. */
   copy() {
-    return Reflect.construct(Cache, [this.#kind, this.#checkValue, kFromHandle,
-      { h: native.cacheCopy(this.#h), policy: this.#policy }], this.constructor);
+    return Reflect.construct(Cache, [this.#kind, this.#checkValue, kFromHandle, {
+      h: native.cacheCopy(this.#h),
+      policy: this.#policy,
+      ttl: this.#ttl,
+      dispose: this.#dispose,
+      deliver: this.#deliver,
+      clock: this.#clock,
+    }], this.constructor);
   }
 
-  /** Counters: hits, misses, insertions, evictions, removals, size, maxSize. */
+  /** Counters: hits, misses, insertions, evictions, removals, expirations, size, maxSize. */
   stats() {
     return native.cacheStats(this.#h);
   }
@@ -443,7 +589,7 @@ function checkResource(value) {
 
 /** A cache of AWS SDK v3 clients, keyed by ClientCacheKey. */
 class ClientCache extends Cache {
-  /** @param {{ evictionPolicy?: 'LRU' | 'LFU', maxSize?: number }} [options] */
+  /** @param {{ evictionPolicy?: 'LRU' | 'LFU', maxSize?: number, ttl?: number, dispose?: Function, clock?: () => bigint }} [options] */
   constructor(options) {
     super(KIND_CLIENT, checkClient, options);
   }
@@ -451,10 +597,10 @@ class ClientCache extends Cache {
 
 /** A cache of resource objects, keyed by ResourceCacheKey. */
 class ResourceCache extends Cache {
-  /** @param {{ evictionPolicy?: 'LRU' | 'LFU', maxSize?: number }} [options] */
+  /** @param {{ evictionPolicy?: 'LRU' | 'LFU', maxSize?: number, ttl?: number, dispose?: Function, clock?: () => bigint }} [options] */
   constructor(options) {
     super(KIND_RESOURCE, checkResource, options);
   }
 }
 
-module.exports = { Cache, ClientCache, ResourceCache, KIND_CLIENT, KIND_RESOURCE };
+module.exports = { Cache, ClientCache, ResourceCache, KIND_CLIENT, KIND_RESOURCE, withTtl, REASONS };

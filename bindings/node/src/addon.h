@@ -22,6 +22,18 @@
 #include "clientcache.h"
 
 typedef struct cc_cache_box cc_cache_box;
+typedef struct cc_hooks cc_hooks;
+
+/* A value that left a cache with a dispose function, waiting to be handed
+ * to it (see cc_done). Holds its own strong reference to the JS value, a
+ * clone of the key and a reference on the hooks. */
+typedef struct cc_departure {
+  cc_hooks *hooks;
+  napi_ref value;
+  clientcache_key *key;
+  uint32_t cause;
+  struct cc_departure *next;
+} cc_departure;
 
 /* A value released by the core on a thread other than the JS thread: its
  * napi_ref cannot be deleted there, so it waits here until the JS thread
@@ -48,6 +60,14 @@ typedef struct cc_addon {
   /* live caches, so the env cleanup hook can free them before teardown */
   cc_cache_box *caches;
   bool cleanup_hook_ran;
+  /* departures waiting for their dispose call, oldest first (JS thread) */
+  cc_departure *dep_head, *dep_tail;
+  /* > 0 while a cache is freed by a GC finalizer or the env teardown: the
+   * listener then records nothing (no JS may run there) */
+  unsigned silent;
+  /* what a test clock threw (or a type error for a bad return), rethrown
+   * when the native call that read the clock returns */
+  napi_ref clock_error;
   /* guards `orphans` only */
   uv_mutex_t orphan_lock;
   cc_orphan *orphans;
@@ -61,6 +81,19 @@ typedef struct cc_key_handle {
 
 /* The native side of one ClientCache / ResourceCache: what a cache handle
  * (a napi_external) points to. */
+/* The JS side of a cache's expiry: its dispose dispatcher and test clock.
+ * Shared by a cache and its copies (the core copies listener and clock with
+ * their contexts), freed when no box and no departure refers to it. Both
+ * functions are held weakly: the JS cache objects hold them strongly, so a
+ * dispose closure that refers to its own cache does not keep it alive. */
+struct cc_hooks {
+  cc_addon *addon;
+  unsigned refs;
+  napi_ref deliver; /* (keyHandle, value, cause) => void, or NULL */
+  napi_ref clock;   /* () => bigint nanoseconds, or NULL */
+  uint64_t last_ns; /* the clock never goes back */
+};
+
 struct cc_cache_box {
   uint64_t magic;           /* addon->cache_magic */
   cc_addon *addon;          /* NULL once unlinked (closed, or the env cleanup hook ran) */
@@ -72,6 +105,7 @@ struct cc_cache_box {
    * close() from inside a factory clears the cache at once and frees it when
    * the outermost of them returns (the core is still inside it) */
   unsigned busy;
+  cc_hooks *hooks; /* NULL without dispose and test clock */
   cc_cache_box *prev, *next;
 };
 
@@ -124,6 +158,14 @@ napi_status cc_cache_init(napi_env env, cc_addon *addon, napi_value exports);
 void cc_caches_teardown(cc_addon *addon);
 /* Deletes refs released off the JS thread (JS thread only). */
 void cc_drain_orphans(cc_addon *addon);
+/* The end of every cache call: hands queued departures to their dispose
+ * functions and rethrows a test clock's error, keeping a pending exception
+ * (the call's own failure) as it was. Returns `result`, or NULL if it threw. */
+napi_value cc_done_slow(napi_env env, cc_addon *addon, napi_value result);
+static inline napi_value cc_done(napi_env env, cc_addon *addon, napi_value result) {
+  if (addon->dep_head == NULL && addon->clock_error == NULL) return result;
+  return cc_done_slow(env, addon, result);
+}
 
 /* ---- helpers shared by keys.c and cache.c ---- */
 

@@ -63,6 +63,176 @@ static void cc_release(void *value, void *ctx) {
   uv_mutex_unlock(&addon->orphan_lock);
 }
 
+/* ---- expiry hooks: dispose and the test clock ---- */
+
+static void hooks_unref(cc_hooks *h) {
+  if (h == NULL || --h->refs > 0) return;
+  napi_env env = h->addon->env;
+  if (h->deliver != NULL) napi_delete_reference(env, h->deliver);
+  if (h->clock != NULL) napi_delete_reference(env, h->clock);
+  free(h);
+}
+
+/* The core's eviction listener (listener_ctx is the cc_hooks): runs on the
+ * thread that made the value leave, outside the cache lock, before the value
+ * is released. It only records the departure; cc_done hands it to JS when
+ * the native call returns. Nothing is recorded while a GC finalizer or the
+ * env teardown frees a cache (no JS may run there), nor off the JS thread
+ * (which Node never does: every cache call runs on its env's thread). */
+static void cc_listener(const clientcache_key *key, void *value, clientcache_cause cause, void *ctx) {
+  cc_hooks *h = (cc_hooks *)ctx;
+  cc_addon *addon = h->addon;
+  if (h->deliver == NULL || addon->silent > 0 || !on_js_thread(addon)) return;
+  napi_env env = addon->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value v = NULL;
+  cc_departure *d = NULL;
+  if (napi_get_reference_value(env, (napi_ref)value, &v) == napi_ok && v != NULL &&
+      (d = calloc(1, sizeof *d)) != NULL) {
+    if (napi_create_reference(env, v, 1, &d->value) == napi_ok) {
+      d->key = clientcache_key_clone(key);
+      d->cause = cause;
+      d->hooks = h;
+      h->refs++;
+      if (addon->dep_tail != NULL) addon->dep_tail->next = d;
+      else addon->dep_head = d;
+      addon->dep_tail = d;
+      d = NULL;
+    }
+  }
+  free(d);
+  napi_close_handle_scope(env, scope);
+}
+
+static void clock_failed(cc_addon *addon, napi_env env, const char *message) {
+  napi_value err = NULL;
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (pending) {
+    napi_get_and_clear_last_exception(env, &err);
+  } else {
+    napi_value msg;
+    napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &msg);
+    napi_create_type_error(env, NULL, msg, &err);
+  }
+  if (err != NULL && addon->clock_error == NULL) napi_create_reference(env, err, 1, &addon->clock_error);
+}
+
+/* The core's clock for a cache made with a test clock (clock_ctx is the
+ * cc_hooks): calls the JS function, which returns bigint nanoseconds. It
+ * runs under the cache lock: the JS clock must not use the cache. A throw or
+ * a bad value keeps the last reading and is rethrown by cc_done. */
+static uint64_t cc_clock(void *ctx) {
+  cc_hooks *h = (cc_hooks *)ctx;
+  cc_addon *addon = h->addon;
+  if (h->clock == NULL || addon->silent > 0 || !on_js_thread(addon)) return h->last_ns;
+  napi_env env = addon->env;
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) != napi_ok || pending) return h->last_ns;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return h->last_ns;
+  napi_value fn = NULL, undefined, result;
+  napi_get_undefined(env, &undefined);
+  if (napi_get_reference_value(env, h->clock, &fn) == napi_ok && fn != NULL) {
+    if (napi_call_function(env, undefined, fn, 0, NULL, &result) != napi_ok) {
+      clock_failed(addon, env, "the test clock threw");
+    } else {
+      uint64_t ns = 0;
+      bool lossless = false;
+      if (napi_get_value_bigint_uint64(env, result, &ns, &lossless) != napi_ok || !lossless) {
+        clock_failed(addon, env, "the test clock must return a non-negative bigint of nanoseconds");
+      } else if (ns > h->last_ns) {
+        h->last_ns = ns;
+      }
+    }
+  }
+  napi_close_handle_scope(env, scope);
+  return h->last_ns;
+}
+
+napi_value cc_done_slow(napi_env env, cc_addon *addon, napi_value result) {
+  napi_value exception = NULL;
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (pending) napi_get_and_clear_last_exception(env, &exception);
+  /* One at a time from the head: a dispose that calls back into a cache
+   * ends in a nested cc_done, which delivers the rest in order. */
+  while (addon->dep_head != NULL) {
+    cc_departure *d = addon->dep_head;
+    addon->dep_head = d->next;
+    if (addon->dep_head == NULL) addon->dep_tail = NULL;
+    napi_handle_scope scope;
+    bool scoped = napi_open_handle_scope(env, &scope) == napi_ok;
+    napi_value fn = NULL, value = NULL, args[3], undefined, ignored;
+    napi_get_undefined(env, &undefined);
+    napi_get_reference_value(env, d->value, &value);
+    if (d->hooks->deliver != NULL) napi_get_reference_value(env, d->hooks->deliver, &fn);
+    clientcache_key *key = d->key;
+    d->key = NULL;
+    if (fn != NULL && value != NULL && key != NULL && cc_wrap_key(env, addon, key, &args[0]) == napi_ok) {
+      args[1] = value;
+      napi_create_uint32(env, d->cause, &args[2]);
+      if (napi_call_function(env, undefined, fn, 3, args, &ignored) != napi_ok) {
+        /* lib/cache.js catches what dispose throws; this is a failure of
+         * the call itself (e.g. the env is stopping) */
+        napi_value e = NULL;
+        napi_is_exception_pending(env, &pending);
+        if (pending) napi_get_and_clear_last_exception(env, &e);
+        if (exception == NULL) exception = e;
+      }
+    } else {
+      clientcache_key_free(key);
+    }
+    napi_delete_reference(env, d->value);
+    hooks_unref(d->hooks);
+    free(d);
+    if (scoped) napi_close_handle_scope(env, scope);
+  }
+  if (addon->clock_error != NULL) {
+    napi_value e = NULL;
+    napi_get_reference_value(env, addon->clock_error, &e);
+    napi_delete_reference(env, addon->clock_error);
+    addon->clock_error = NULL;
+    if (exception == NULL) exception = e;
+  }
+  if (exception != NULL) {
+    napi_throw(env, exception);
+    return NULL;
+  }
+  return result;
+}
+
+/* Frees departures never delivered (env teardown). */
+static void drop_departures(cc_addon *addon) {
+  while (addon->dep_head != NULL) {
+    cc_departure *d = addon->dep_head;
+    addon->dep_head = d->next;
+    napi_delete_reference(addon->env, d->value);
+    clientcache_key_free(d->key);
+    hooks_unref(d->hooks);
+    free(d);
+  }
+  addon->dep_tail = NULL;
+  if (addon->clock_error != NULL) {
+    napi_delete_reference(addon->env, addon->clock_error);
+    addon->clock_error = NULL;
+  }
+}
+
+/* Frees a box's core cache with no dispose calls (GC finalizer, env
+ * teardown), then lets go of its hooks. */
+static void free_silently(cc_addon *addon, cc_cache_box *box) {
+  clientcache_cache *cache = box->cache;
+  box->cache = NULL;
+  addon->silent++;
+  clientcache_cache_free(cache);
+  addon->silent--;
+  cc_hooks *h = box->hooks;
+  box->hooks = NULL;
+  hooks_unref(h);
+}
+
 static void box_link(cc_addon *addon, cc_cache_box *box) {
   box->prev = NULL;
   box->next = addon->caches;
@@ -85,17 +255,16 @@ static void box_finalize(napi_env env, void *data, void *hint) {
   cc_cache_box *box = (cc_cache_box *)data;
   if (box->addon != NULL) {
     box_unlink(box->addon, box);
-    clientcache_cache *cache = box->cache;
-    box->cache = NULL;
-    clientcache_cache_free(cache);
+    free_silently(box->addon, box);
   }
   free(box);
 }
 
 /* close(), or the end of the outermost getOrCreate after a close() from
  * inside its factory: unlinks the box and frees the core cache, which
- * releases every value it holds (cc_release, on this thread). The handle
- * stays valid; its finalizer then only frees the box. */
+ * releases every value it holds (cc_release, on this thread) after telling
+ * the listener (CLEARED: delivered to dispose by the caller's cc_done). The
+ * handle stays valid; its finalizer then only frees the box. */
 static void box_close_now(cc_cache_box *box) {
   if (box->addon != NULL) {
     box_unlink(box->addon, box);
@@ -104,29 +273,38 @@ static void box_close_now(cc_cache_box *box) {
   clientcache_cache *cache = box->cache;
   box->cache = NULL;
   clientcache_cache_free(cache);
+  cc_hooks *h = box->hooks; /* queued departures hold their own reference */
+  box->hooks = NULL;
+  hooks_unref(h);
 }
 
 void cc_caches_teardown(cc_addon *addon) {
   while (addon->caches != NULL) {
     cc_cache_box *box = addon->caches;
     box_unlink(addon, box);
-    clientcache_cache *cache = box->cache;
-    box->cache = NULL;
     box->addon = NULL; /* its finalizer, if it still runs, only frees the box */
-    clientcache_cache_free(cache);
+    free_silently(addon, box);
   }
+  drop_departures(addon);
   cc_drain_orphans(addon);
 }
 
 /* ---- handles ---- */
 
+/* Wraps a new core cache in a handle; the box takes one reference on
+ * `hooks` (if any), also on failure. */
 static napi_status wrap_cache(napi_env env, cc_addon *addon, clientcache_cache *cache,
-                              clientcache_kind kind, napi_value *out) {
+                              clientcache_kind kind, cc_hooks *hooks, napi_value *out) {
+  if (hooks != NULL) hooks->refs++;
   cc_cache_box *box = calloc(1, sizeof *box);
   if (box == NULL) {
+    addon->silent++;
     clientcache_cache_free(cache);
+    addon->silent--;
+    hooks_unref(hooks);
     return napi_generic_failure;
   }
+  box->hooks = hooks;
   box->magic = addon->cache_magic;
   box->addon = addon;
   box->cache = cache;
@@ -135,7 +313,7 @@ static napi_status wrap_cache(napi_env env, cc_addon *addon, clientcache_cache *
   napi_status s = napi_create_external(env, box, box_finalize, NULL, out);
   if (s != napi_ok) {
     box_unlink(addon, box);
-    clientcache_cache_free(cache);
+    free_silently(addon, box);
     free(box);
   }
   return s;
@@ -196,20 +374,90 @@ static bool get_size(napi_env env, cc_addon *addon, napi_value v, clientcache_ki
 
 /* ---- exported functions ---- */
 
-/* cacheNew(kind, policy, maxSize) */
+/* A lifetime in milliseconds (a JS number) as the core's nanoseconds:
+ * undefined → CLIENTCACHE_TTL_DEFAULT (the cache's own), 0 or +Infinity →
+ * CLIENTCACHE_TTL_NEVER, a positive number → at least 1 ns. lib/cache.js
+ * checks the values first; this refuses anything else too. */
+static bool get_ttl(napi_env env, cc_addon *addon, napi_value v, clientcache_kind kind, uint64_t *out) {
+  napi_valuetype type;
+  if (napi_typeof(env, v, &type) != napi_ok) return false;
+  if (type == napi_undefined) {
+    *out = CLIENTCACHE_TTL_DEFAULT;
+    return true;
+  }
+  double ms = 0;
+  if (type != napi_number || napi_get_value_double(env, v, &ms) != napi_ok || isnan(ms) || ms < 0) {
+    cc_throw_message(env, addon, "INVALID_ARGUMENT", "ttl must be a number of milliseconds ≥ 0", kind);
+    return false;
+  }
+  if (ms == 0 || isinf(ms)) {
+    *out = CLIENTCACHE_TTL_NEVER;
+    return true;
+  }
+  double ns = ceil(ms * 1e6);
+  *out = ns >= 1.8e19 ? CLIENTCACHE_TTL_NEVER - 1 : (ns < 1 ? 1 : (uint64_t)ns);
+  return true;
+}
+
+static bool is_function(napi_env env, napi_value v) {
+  napi_valuetype type;
+  return napi_typeof(env, v, &type) == napi_ok && type == napi_function;
+}
+
+/* cacheNew(kind, policy, maxSize, ttlMs?, deliver?, clock?): ttlMs is the
+ * cache's default lifetime (undefined or 0: none); deliver(keyHandle, value,
+ * cause) is lib/cache.js's dispose dispatcher; clock() returns bigint
+ * nanoseconds (tests). Both functions are held weakly (see cc_hooks). */
 static napi_value cache_new(napi_env env, napi_callback_info info) {
-  CC_ARGS(env, info, 3);
+  CC_ARGS(env, info, 6);
   uint32_t kind = 0, policy = 0;
   size_t max_size = 0;
+  uint64_t ttl_ns = 0;
   CC_NAPI(env, napi_get_value_uint32(env, argv[0], &kind));
   CC_NAPI(env, napi_get_value_uint32(env, argv[1], &policy));
   if (!get_size(env, addon, argv[2], kind, &max_size)) return NULL;
+  if (!get_ttl(env, addon, argv[3], kind, &ttl_ns)) return NULL;
+  if (ttl_ns == CLIENTCACHE_TTL_NEVER) ttl_ns = 0; /* a cache's ttl 0 / Infinity: none */
+  bool deliver = is_function(env, argv[4]), clock = is_function(env, argv[5]);
+  cc_hooks *hooks = NULL;
+  if (deliver || clock) {
+    hooks = calloc(1, sizeof *hooks);
+    if (hooks == NULL) return cc_throw_napi(env, napi_generic_failure, "allocating cache hooks");
+    hooks->addon = addon;
+    hooks->refs = 1; /* ours until wrap_cache takes its own */
+    if ((deliver && napi_create_reference(env, argv[4], 0, &hooks->deliver) != napi_ok) ||
+        (clock && napi_create_reference(env, argv[5], 0, &hooks->clock) != napi_ok)) {
+      hooks_unref(hooks);
+      return cc_throw_napi(env, napi_generic_failure, "referencing dispose / clock");
+    }
+  }
+  clientcache_cache_options o = {0};
+  o.size = sizeof o;
+  o.kind = kind;
+  o.policy = policy;
+  o.max_size = max_size;
+  o.ttl_ns = ttl_ns;
+  o.release = cc_release;
+  o.release_ctx = addon;
+  if (deliver) {
+    o.listener = cc_listener;
+    o.listener_ctx = hooks;
+  }
+  if (clock) {
+    o.clock = cc_clock;
+    o.clock_ctx = hooks;
+  }
   clientcache_cache *cache = NULL;
-  clientcache_status st = clientcache_cache_new(kind, policy, max_size, cc_release, addon, &cache);
-  if (st != CLIENTCACHE_STATUS_OK) return cc_throw_status(env, addon, st, kind);
+  clientcache_status st = clientcache_cache_new_with_options(&o, &cache);
+  if (st != CLIENTCACHE_STATUS_OK) {
+    hooks_unref(hooks);
+    return cc_throw_status(env, addon, st, kind);
+  }
   napi_value result;
-  CC_NAPI(env, wrap_cache(env, addon, cache, kind, &result));
-  return result;
+  napi_status s = wrap_cache(env, addon, cache, kind, hooks, &result);
+  hooks_unref(hooks);
+  if (s != napi_ok) return cc_throw_napi(env, s, "wrapping a cache");
+  return cc_done(env, addon, result);
 }
 
 #define CC_CACHE_KEY_ARGS(n)                                                   \
@@ -219,12 +467,16 @@ static napi_value cache_new(napi_env env, napi_callback_info info) {
   if (!unwrap_cache(env, addon, argv[0], &box)) return NULL;                   \
   if (!cc_unwrap_key(env, addon, argv[1], &key)) return NULL;
 
-/* cacheSet(cache, key, value) */
-static napi_value cache_set(napi_env env, napi_callback_info info) {
-  CC_CACHE_KEY_ARGS(3);
+/* cacheSet(cache, key, value, ttlMs?) */
+static napi_value cache_set_impl(napi_env env, napi_callback_info info) {
+  CC_CACHE_KEY_ARGS(4);
+  uint64_t ttl_ns;
+  if (!get_ttl(env, addon, argv[3], box->kind, &ttl_ns)) return NULL;
   napi_ref ref;
   CC_NAPI(env, napi_create_reference(env, argv[2], 1, &ref));
-  clientcache_status st = clientcache_cache_insert(box->cache, key, ref);
+  clientcache_status st = ttl_ns == CLIENTCACHE_TTL_DEFAULT
+                              ? clientcache_cache_insert(box->cache, key, ref)
+                              : clientcache_cache_insert_with_ttl(box->cache, key, ref, ttl_ns);
   if (st != CLIENTCACHE_STATUS_OK) {
     cc_throw_status(env, addon, st, box->kind);
     napi_delete_reference(env, ref); /* a failed insert leaves the value ours */
@@ -239,9 +491,9 @@ static napi_value lookup(napi_env env, napi_callback_info info, bool promote, bo
   clientcache_lease *lease = NULL;
   clientcache_status st = promote ? clientcache_cache_get(box->cache, key, &lease)
                                   : clientcache_cache_peek(box->cache, key, &lease);
-  if (st == CLIENTCACHE_STATUS_OK) return lease_take(env, lease);
-  if (st == CLIENTCACHE_STATUS_NOT_FOUND && !throw_on_miss) return NULL; /* undefined */
-  return cc_throw_status(env, addon, st, box->kind);
+  if (st == CLIENTCACHE_STATUS_OK) return cc_done(env, addon, lease_take(env, lease));
+  if (st == CLIENTCACHE_STATUS_NOT_FOUND && !throw_on_miss) return cc_done(env, addon, NULL); /* undefined */
+  return cc_done(env, addon, cc_throw_status(env, addon, st, box->kind));
 }
 
 static napi_value cache_get(napi_env env, napi_callback_info info) {
@@ -254,7 +506,7 @@ static napi_value cache_peek(napi_env env, napi_callback_info info) {
   return lookup(env, info, false, false);
 }
 
-static napi_value cache_has(napi_env env, napi_callback_info info) {
+static napi_value cache_has_impl(napi_env env, napi_callback_info info) {
   CC_CACHE_KEY_ARGS(2);
   napi_value result;
   CC_NAPI(env, napi_get_boolean(env, clientcache_cache_contains(box->cache, key), &result));
@@ -262,7 +514,7 @@ static napi_value cache_has(napi_env env, napi_callback_info info) {
 }
 
 /* cacheDelete(cache, key) -> the removed value; throws not-found */
-static napi_value cache_delete(napi_env env, napi_callback_info info) {
+static napi_value cache_delete_impl(napi_env env, napi_callback_info info) {
   CC_CACHE_KEY_ARGS(2);
   clientcache_lease *lease = NULL;
   clientcache_status st = clientcache_cache_remove(box->cache, key, &lease);
@@ -271,7 +523,7 @@ static napi_value cache_delete(napi_env env, napi_callback_info info) {
 }
 
 /* cachePopVictim(cache) -> [keyHandle, value]; throws not-found when empty */
-static napi_value cache_pop_victim(napi_env env, napi_callback_info info) {
+static napi_value cache_pop_victim_impl(napi_env env, napi_callback_info info) {
   CC_ARGS(env, info, 1);
   cc_cache_box *box;
   if (!unwrap_cache(env, addon, argv[0], &box)) return NULL;
@@ -298,15 +550,32 @@ typedef struct {
   napi_value exception; /* what the JS factory threw, rethrown to the caller */
   bool threw;
   bool created; /* the factory handed a new ref to the core */
+  napi_value ttl_box; /* Float64Array(1) the JS wrapper writes the lifetime into (NaN: default) */
 } factory_call;
 
-static int32_t factory_trampoline(const clientcache_key *key, void *ctx, void **out_value) {
+static int32_t factory_trampoline(const clientcache_key *key, void *ctx, void **out_value,
+                                  uint64_t *out_ttl_ns) {
   (void)key;
   factory_call *fc = (factory_call *)ctx;
   napi_value undefined, result;
   napi_get_undefined(fc->env, &undefined);
   napi_status s = napi_call_function(fc->env, undefined, fc->factory, 0, NULL, &result);
   napi_ref ref = NULL;
+  if (s == napi_ok && fc->ttl_box != NULL) {
+    void *data = NULL;
+    size_t length = 0;
+    napi_typedarray_type type;
+    if (napi_get_typedarray_info(fc->env, fc->ttl_box, &type, &length, &data, NULL, NULL) == napi_ok &&
+        type == napi_float64_array && length >= 1) {
+      double ms = ((double *)data)[0];
+      if (ms == 0 || isinf(ms)) {
+        *out_ttl_ns = CLIENTCACHE_TTL_NEVER;
+      } else if (ms > 0) {
+        double ns = ceil(ms * 1e6);
+        *out_ttl_ns = ns >= 1.8e19 ? CLIENTCACHE_TTL_NEVER - 1 : (uint64_t)ns;
+      } /* NaN: the cache's own */
+    }
+  }
   if (s == napi_ok) s = napi_create_reference(fc->env, result, 1, &ref);
   if (s != napi_ok) {
     bool pending = false;
@@ -320,15 +589,19 @@ static int32_t factory_trampoline(const clientcache_key *key, void *ctx, void **
   return 0;
 }
 
-/* cacheGetOrCreate(cache, key, factory) -> value. The factory is a
- * synchronous JS function of no arguments (lib/cache.js wraps the user's). */
-static napi_value cache_get_or_create(napi_env env, napi_callback_info info) {
-  CC_CACHE_KEY_ARGS(3);
-  factory_call fc = {env, argv[2], NULL, false, false};
+/* cacheGetOrCreate(cache, key, factory, ttlBox?) -> value. The factory is
+ * a synchronous JS function of no arguments (lib/cache.js wraps the
+ * user's); it may write the new entry's lifetime in ms into ttlBox[0] (a
+ * Float64Array; NaN for the cache's own). */
+static napi_value cache_get_or_create_impl(napi_env env, napi_callback_info info) {
+  CC_CACHE_KEY_ARGS(4);
+  bool typed = false;
+  napi_is_typedarray(env, argv[3], &typed);
+  factory_call fc = {env, argv[2], NULL, false, false, typed ? argv[3] : NULL};
   clientcache_lease *lease = NULL;
   box->busy++;
   clientcache_status st =
-      clientcache_cache_get_or_insert_with(box->cache, key, factory_trampoline, &fc, &lease);
+      clientcache_cache_get_or_insert_with_ttl(box->cache, key, factory_trampoline, &fc, &lease);
   box->busy--;
   if (fc.created) addon->refs_retained++; /* the core owns that ref now and will release it */
   if (box->closed) {
@@ -357,7 +630,7 @@ static napi_value cache_get_or_create(napi_env env, napi_callback_info info) {
   return cc_throw_status(env, addon, st, box->kind);
 }
 
-static napi_value cache_size(napi_env env, napi_callback_info info) {
+static napi_value cache_size_impl(napi_env env, napi_callback_info info) {
   CC_ARGS(env, info, 1);
   cc_cache_box *box;
   if (!unwrap_cache(env, addon, argv[0], &box)) return NULL;
@@ -375,7 +648,7 @@ static napi_value cache_max_size(napi_env env, napi_callback_info info) {
   return result;
 }
 
-static napi_value cache_set_max_size(napi_env env, napi_callback_info info) {
+static napi_value cache_set_max_size_impl(napi_env env, napi_callback_info info) {
   CC_ARGS(env, info, 2);
   cc_cache_box *box;
   size_t max_size;
@@ -386,7 +659,7 @@ static napi_value cache_set_max_size(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static napi_value cache_clear(napi_env env, napi_callback_info info) {
+static napi_value cache_clear_impl(napi_env env, napi_callback_info info) {
   CC_ARGS(env, info, 1);
   cc_cache_box *box;
   if (!unwrap_cache(env, addon, argv[0], &box)) return NULL;
@@ -399,7 +672,7 @@ static napi_value cache_clear(napi_env env, napi_callback_info info) {
  * value it holds; later use of the handle throws ERR_CLIENTCACHE_CLOSED.
  * From inside a getOrCreate factory on this cache, the entries are cleared
  * (released) at once and the cache is freed when that call returns. */
-static napi_value cache_close(napi_env env, napi_callback_info info) {
+static napi_value cache_close_impl(napi_env env, napi_callback_info info) {
   CC_ARGS(env, info, 1);
   cc_cache_box *box;
   if (!unwrap_box(env, addon, argv[0], &box)) return NULL;
@@ -415,7 +688,7 @@ static napi_value cache_close(napi_env env, napi_callback_info info) {
 }
 
 /* cacheCopy(cache) -> a new cache handle sharing the values */
-static napi_value cache_copy(napi_env env, napi_callback_info info) {
+static napi_value cache_copy_impl(napi_env env, napi_callback_info info) {
   CC_ARGS(env, info, 1);
   cc_cache_box *box;
   if (!unwrap_cache(env, addon, argv[0], &box)) return NULL;
@@ -423,7 +696,7 @@ static napi_value cache_copy(napi_env env, napi_callback_info info) {
   clientcache_status st = clientcache_cache_copy(box->cache, &copy);
   if (st != CLIENTCACHE_STATUS_OK) return cc_throw_status(env, addon, st, box->kind);
   napi_value result;
-  CC_NAPI(env, wrap_cache(env, addon, copy, box->kind, &result));
+  CC_NAPI(env, wrap_cache(env, addon, copy, box->kind, box->hooks, &result));
   return result;
 }
 
@@ -433,12 +706,13 @@ static napi_status set_u64(napi_env env, napi_value obj, const char *name, uint6
   return s == napi_ok ? napi_set_named_property(env, obj, name, n) : s;
 }
 
-static napi_value cache_stats(napi_env env, napi_callback_info info) {
+static napi_value cache_stats_impl(napi_env env, napi_callback_info info) {
   CC_ARGS(env, info, 1);
   cc_cache_box *box;
   if (!unwrap_cache(env, addon, argv[0], &box)) return NULL;
-  clientcache_stats stats;
-  clientcache_status st = clientcache_cache_stats(box->cache, &stats);
+  clientcache_stats_ex stats = {0};
+  stats.size = sizeof stats;
+  clientcache_status st = clientcache_cache_stats_ex(box->cache, &stats);
   if (st != CLIENTCACHE_STATUS_OK) return cc_throw_status(env, addon, st, box->kind);
   napi_value obj;
   CC_NAPI(env, napi_create_object(env, &obj));
@@ -447,6 +721,7 @@ static napi_value cache_stats(napi_env env, napi_callback_info info) {
   CC_NAPI(env, set_u64(env, obj, "insertions", stats.insertions));
   CC_NAPI(env, set_u64(env, obj, "evictions", stats.evictions));
   CC_NAPI(env, set_u64(env, obj, "removals", stats.removals));
+  CC_NAPI(env, set_u64(env, obj, "expirations", stats.expirations));
   CC_NAPI(env, set_u64(env, obj, "size", stats.len));
   CC_NAPI(env, set_u64(env, obj, "maxSize", stats.max_size));
   return obj;
@@ -455,7 +730,7 @@ static napi_value cache_stats(napi_env env, napi_callback_info info) {
 /* cacheSnapshot(cache, withValues) -> [k0, k1, ...] or [k0, v0, k1, v1, ...]
  * in victim order (first = next victim). Values are read with peek, so the
  * snapshot promotes nothing. */
-static napi_value cache_snapshot(napi_env env, napi_callback_info info) {
+static napi_value cache_snapshot_impl(napi_env env, napi_callback_info info) {
   CC_ARGS(env, info, 2);
   cc_cache_box *box;
   bool with_values = false;
@@ -491,6 +766,43 @@ static napi_value cache_snapshot(napi_env env, napi_callback_info info) {
   if (s != napi_ok) return cc_throw_napi(env, s, "building a snapshot");
   return arr;
 }
+
+/* cachePurgeExpired(cache) -> how many expired entries left */
+static napi_value cache_purge_expired_impl(napi_env env, napi_callback_info info) {
+  CC_ARGS(env, info, 1);
+  cc_cache_box *box;
+  if (!unwrap_cache(env, addon, argv[0], &box)) return NULL;
+  size_t count = 0;
+  clientcache_status st = clientcache_cache_purge_expired(box->cache, &count);
+  if (st != CLIENTCACHE_STATUS_OK) return cc_throw_status(env, addon, st, box->kind);
+  napi_value result;
+  CC_NAPI(env, napi_create_double(env, (double)count, &result));
+  return result;
+}
+
+/* Every cache call ends in cc_done: values that left during it reach their
+ * dispose function before it returns (or throws). */
+#define CC_WITH_DONE(name)                                                     \
+  static napi_value name(napi_env env, napi_callback_info info) {              \
+    napi_value result = name##_impl(env, info);                                \
+    cc_addon *addon = NULL;                                                    \
+    napi_get_cb_info(env, info, NULL, NULL, NULL, (void **)&addon);            \
+    return addon == NULL ? result : cc_done(env, addon, result);               \
+  }
+CC_WITH_DONE(cache_set)
+CC_WITH_DONE(cache_has)
+CC_WITH_DONE(cache_delete)
+CC_WITH_DONE(cache_pop_victim)
+CC_WITH_DONE(cache_get_or_create)
+CC_WITH_DONE(cache_size)
+CC_WITH_DONE(cache_set_max_size)
+CC_WITH_DONE(cache_clear)
+CC_WITH_DONE(cache_close)
+CC_WITH_DONE(cache_copy)
+CC_WITH_DONE(cache_stats)
+CC_WITH_DONE(cache_snapshot)
+CC_WITH_DONE(cache_purge_expired)
+#undef CC_WITH_DONE
 
 /* accounting() -> { retained, released, caches }: test-only view of value
  * lifetime (refs handed to caches, refs released by the core, live caches). */
@@ -528,6 +840,7 @@ napi_status cc_cache_init(napi_env env, cc_addon *addon, napi_value exports) {
       CC_FN("cacheCopy", cache_copy),
       CC_FN("cacheStats", cache_stats),
       CC_FN("cacheSnapshot", cache_snapshot),
+      CC_FN("cachePurgeExpired", cache_purge_expired),
       CC_FN("accounting", accounting),
   };
 #undef CC_FN

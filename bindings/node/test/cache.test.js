@@ -28,7 +28,7 @@ test('defaults: LRU, maxSize 10, empty', () => {
   assert.equal(cache.evictionPolicy, 'LRU');
   assert.equal(cache.maxSize, 10);
   assert.equal(cache.size, 0);
-  assert.deepEqual(cache.stats(), { hits: 0, misses: 0, insertions: 0, evictions: 0, removals: 0, size: 0, maxSize: 10 });
+  assert.deepEqual(cache.stats(), { hits: 0, misses: 0, insertions: 0, evictions: 0, removals: 0, expirations: 0, size: 0, maxSize: 10 });
   assert.equal(new ClientCache({ evictionPolicy: 'lfu' }).evictionPolicy, 'LFU');
   assert.match(util.inspect(cache), /ClientCache \{ size: 0, maxSize: 10, evictionPolicy: 'LRU' \}/);
 });
@@ -53,7 +53,7 @@ for (const policy of ['LRU', 'LFU']) {
     assert.equal(cache.size, 0);
     throwsTyped(() => cache.delete(key(1)), ClientCacheNotFoundError, 'NOT_FOUND');
     throwsTyped(() => cache.popVictim(), ClientCacheNotFoundError, 'NOT_FOUND');
-    assert.deepEqual(cache.stats(), { hits: 3, misses: 2, insertions: 1, evictions: 0, removals: 1, size: 0, maxSize: 3 });
+    assert.deepEqual(cache.stats(), { hits: 3, misses: 2, insertions: 1, evictions: 0, removals: 1, expirations: 0, size: 0, maxSize: 3 });
   });
 
   test(`${policy}: getOrCreate runs the factory once per miss, errors pass through unchanged`, () => {
