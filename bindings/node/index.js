@@ -30,6 +30,7 @@ module.exports = {
   getDefaultSession: aws.getDefaultSession,
   sdkConfigToParams: aws.sdkConfigToParams,
   clientKey: aws.clientKey,
+  credentialErrorNames: aws.CREDENTIAL_ERROR_NAMES,
   /** Version of the linked libclientcache. */
   libraryVersion: () => native.version(),
 };

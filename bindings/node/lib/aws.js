@@ -12,7 +12,7 @@ const {
   toJson, checkString, typeName, isPlainObject, isPlainArray, isWellFormed, ownNames, memberPath, refuse,
 } = require('./params');
 const { ClientCacheKey } = require('./keys');
-const { ClientCache } = require('./cache');
+const { ClientCache, withTtl } = require('./cache');
 
 // Bookkeeping fields of an SDK credentials object: not identity. (`$`-fields
 // such as `$source`, which the SDK writes in after resolving, too.)
@@ -329,6 +329,89 @@ function checkServiceName(serviceName) {
 const classes = new Map();
 const KEY_MEMO_SIZE = 256;
 
+// ---- lifetimes and invalidation -------------------------------------------
+
+/** Default refresh margin: a client leaves the cache this long before its credentials expire. */
+const DEFAULT_CREDENTIAL_REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+/**
+ * Error names (an SDK v3 service exception's `name`, or its `Code`) that mean
+ * the client's credentials are expired or not accepted: a call failing with
+ * one of them removes the client from its session cache.
+ */
+const CREDENTIAL_ERROR_NAMES = Object.freeze([
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'RequestExpired',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'InvalidAccessKeyId',
+  'InvalidToken',
+  'SignatureDoesNotMatch',
+]);
+const CREDENTIAL_ERRORS = new Set(CREDENTIAL_ERROR_NAMES);
+const INVALIDATE_MIDDLEWARE = 'clientcacheInvalidateOnAuthError';
+
+function isCredentialError(err) {
+  if (err === null || (typeof err !== 'object' && typeof err !== 'function')) return false;
+  try {
+    return CREDENTIAL_ERRORS.has(err.name) || CREDENTIAL_ERRORS.has(err.Code) || CREDENTIAL_ERRORS.has(err.code);
+  } catch {
+    return false; // a hostile getter: not ours to judge
+  }
+}
+
+/**
+ * Adds a middleware to `sdkClient` (outermost in the initialize step, so it
+ * sees each call's final error, after the SDK's retries) that removes the
+ * client from `cache` when a call fails with a credential error — only if
+ * the cache still holds this very client under `key` — and rethrows the
+ * error unchanged. The cache is held weakly: a cached client must not keep
+ * its own cache alive.
+ */
+function addInvalidation(sdkClient, cache, key) {
+  const stack = sdkClient && sdkClient.middlewareStack;
+  if (stack === undefined || stack === null || typeof stack.add !== 'function') return;
+  const cacheRef = new WeakRef(cache);
+  stack.add((next) => async (args) => {
+    try {
+      return await next(args);
+    } catch (err) {
+      if (isCredentialError(err)) {
+        const owner = cacheRef.deref();
+        try {
+          if (owner !== undefined && !owner.closed && owner.peek(key) === sdkClient) owner.delete(key);
+        } catch {
+          // the caller gets its own error, never one of ours
+        }
+      }
+      throw err;
+    }
+  }, { step: 'initialize', priority: 'high', name: INVALIDATE_MIDDLEWARE, tags: ['CLIENTCACHE'], override: true });
+}
+
+/**
+ * How long a client built from `credentials` may stay cached, in ms
+ * (undefined: the cache's own ttl): static credentials with an
+ * `expiration` Date leave `margin` ms before it, and never later than the
+ * session's ttl. Providers (functions, objects) refresh themselves: no
+ * lifetime of their own.
+ */
+function credentialsTtl(credentials, margin, sessionTtl, nowMs) {
+  if (!isPlainObject(credentials)) return undefined;
+  const expiration = credentials.expiration;
+  if (expiration === undefined || expiration === null) return undefined;
+  if (!(expiration instanceof Date) || Number.isNaN(expiration.getTime())) {
+    throw invalid(KIND_CLIENT, `option "credentials.expiration" must be a valid Date, not ${
+      expiration instanceof Date ? 'an invalid Date' : `a ${typeName(expiration)}`}`);
+  }
+  // Already inside the margin: the client expires at once (1 µs), so every
+  // call builds a fresh one until the credentials are replaced.
+  let ttl = Math.max(expiration.getTime() - margin - nowMs, 0.001);
+  if (sessionTtl > 0 && sessionTtl < ttl) ttl = sessionTtl;
+  return ttl;
+}
+
 function requirePackage(name) {
   try {
     return require(name);
@@ -367,6 +450,40 @@ function clientClass(serviceName) {
   return cls;
 }
 
+const SESSION_OPTIONS = ['ttl', 'credentialRefreshMarginMs', 'invalidateOnAuthError', 'dispose', 'clock'];
+
+function sessionOptions(options) {
+  if (options === undefined || options === null) options = {};
+  if (typeof options !== 'object') {
+    throw invalid(KIND_CLIENT, `session options must be an object, not a ${typeName(options)}`);
+  }
+  for (const name of Object.keys(options)) {
+    if (!SESSION_OPTIONS.includes(name)) {
+      throw invalid(KIND_CLIENT, `unknown session option ${JSON.stringify(name)} (expected ${SESSION_OPTIONS.join(', ')})`);
+    }
+  }
+  const {
+    ttl = 0, credentialRefreshMarginMs = DEFAULT_CREDENTIAL_REFRESH_MARGIN_MS, invalidateOnAuthError = true, dispose, clock,
+  } = options;
+  if (typeof ttl !== 'number' || Number.isNaN(ttl) || ttl < 0) {
+    throw invalid(KIND_CLIENT, `ttl must be a number of milliseconds ≥ 0 (0 or Infinity: none), not ${typeof ttl === 'number' ? ttl : `a ${typeName(ttl)}`}`);
+  }
+  if (typeof credentialRefreshMarginMs !== 'number' || !Number.isFinite(credentialRefreshMarginMs) || credentialRefreshMarginMs < 0) {
+    throw invalid(KIND_CLIENT, 'credentialRefreshMarginMs must be a finite number of milliseconds ≥ 0, not ' +
+      `${typeof credentialRefreshMarginMs === 'number' ? credentialRefreshMarginMs : `a ${typeName(credentialRefreshMarginMs)}`}`);
+  }
+  if (typeof invalidateOnAuthError !== 'boolean') {
+    throw invalid(KIND_CLIENT, `invalidateOnAuthError must be a boolean, not a ${typeName(invalidateOnAuthError)}`);
+  }
+  if (dispose !== undefined && typeof dispose !== 'function') {
+    throw invalid(KIND_CLIENT, `dispose must be a function, not a ${typeName(dispose)}`);
+  }
+  if (clock !== undefined && typeof clock !== 'function') {
+    throw invalid(KIND_CLIENT, `clock must be a function returning bigint nanoseconds, not a ${typeName(clock)}`);
+  }
+  return { ttl: ttl === Infinity ? 0 : ttl, margin: credentialRefreshMarginMs, invalidate: invalidateOnAuthError, dispose, clock };
+}
+
 function cacheOptions(options) {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object') {
@@ -401,12 +518,17 @@ class Session {
   #keys = new Map();
   #memoSize = 0;
   #closed = false;
+  // ttl, margin, invalidate, dispose, clock (sessionOptions)
+  #options;
 
   /**
    * @param {object} [defaults] SDK options applied to every client of this
    *   session (region, profile, credentials, …); each call's own options win.
+   * @param {{ ttl?: number, credentialRefreshMarginMs?: number, invalidateOnAuthError?: boolean,
+   *   dispose?: Function, clock?: () => bigint }} [options] expiry and invalidation
    */
-  constructor(defaults) {
+  constructor(defaults, options) {
+    this.#options = sessionOptions(options);
     if (defaults === undefined || defaults === null) {
       this.#defaults = undefined;
       return;
@@ -433,7 +555,12 @@ class Session {
     const policy = typeof evictionPolicy === 'string' ? evictionPolicy.toUpperCase() : evictionPolicy;
     let cache = this.#caches.get(policy);
     if (cache === undefined) {
-      cache = new ClientCache(maxSize === undefined ? { evictionPolicy } : { evictionPolicy, maxSize });
+      const { ttl, dispose, clock } = this.#options;
+      const opts = { evictionPolicy, ttl };
+      if (maxSize !== undefined) opts.maxSize = maxSize;
+      if (dispose !== undefined) opts.dispose = dispose;
+      if (clock !== undefined) opts.clock = clock;
+      cache = new ClientCache(opts);
       this.#caches.set(policy, cache);
     } else if (maxSize !== undefined && cache.maxSize !== maxSize) {
       cache.maxSize = maxSize;
@@ -504,13 +631,18 @@ class Session {
   client(serviceName, sdkConfig, options) {
     const config = this.#merge(sdkConfig);
     const key = this.#keyFor(serviceName, config);
-    return this.cache(options).getOrCreate(key, () => {
+    const cache = this.cache(options);
+    return cache.getOrCreate(key, () => {
+      const { ttl: sessionTtl, margin, invalidate } = this.#options;
+      const ttl = credentialsTtl(config.credentials, margin, sessionTtl, Date.now());
       const Client = clientClass(serviceName);
       // The SDK writes into the credentials object it is given; give it its
       // own copy so the caller's configuration stays as it was.
       const own = { ...config };
       if (isPlainObject(own.credentials)) own.credentials = { ...own.credentials };
-      return new Client(own);
+      const sdkClient = new Client(own);
+      if (invalidate) addInvalidation(sdkClient, cache, key);
+      return ttl === undefined ? sdkClient : withTtl(sdkClient, ttl);
     });
   }
 
@@ -584,4 +716,7 @@ function client(serviceName, sdkConfig, options) {
   return getDefaultSession().client(serviceName, sdkConfig, options);
 }
 
-module.exports = { client, Session, getDefaultSession, sdkConfigToParams, clientKey, clientClass, instanceMarker };
+module.exports = {
+  client, Session, getDefaultSession, sdkConfigToParams, clientKey, clientClass, instanceMarker,
+  CREDENTIAL_ERROR_NAMES, DEFAULT_CREDENTIAL_REFRESH_MARGIN_MS, isCredentialError,
+};
