@@ -102,16 +102,27 @@ struct CommonConfig {
 pub(crate) async fn load(
     params: &ClientParams,
     service: &'static str,
-    api_version: &'static str,
+    api_version: Option<&'static str>,
 ) -> Result<(SdkConfig, ServiceOptions), Error> {
     let mut options = ServiceOptions::new(service);
 
     if let Some(v) = &params.api_version {
-        if v != api_version {
-            return Err(Error::unsupported(
-                "api_version",
-                format!("the {service} client type implements API version {api_version} only"),
-            ));
+        match api_version {
+            Some(api_version) if v != api_version => {
+                return Err(Error::unsupported(
+                    "api_version",
+                    format!("the {service} client type implements API version {api_version} only"),
+                ));
+            }
+            Some(_) => {}
+            None => {
+                return Err(Error::unsupported(
+                    "api_version",
+                    format!(
+                        "a {service} client built by a constructor (client_with) has no known API version to check it against"
+                    ),
+                ));
+            }
         }
     }
 
@@ -287,7 +298,7 @@ fn static_credentials(params: &ClientParams) -> Result<Option<Credentials>, Erro
                 id.clone(),
                 secret.clone(),
                 token.clone(),
-                None,
+                params.credentials_expiry,
                 "clientcache-params",
             )))
         }

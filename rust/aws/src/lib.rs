@@ -118,6 +118,7 @@
 
 #![warn(missing_docs)]
 
+mod auth;
 mod build;
 mod error;
 mod instance;
@@ -130,11 +131,14 @@ mod tls;
 
 use std::sync::OnceLock;
 
-pub use clientcache::{Key, Kind, Policy, Stats, Value};
+pub use auth::AUTH_ERROR_CODES;
+pub use clientcache::{Clock, Key, Kind, ManualClock, Policy, RemovalCause, Stats, Value};
 pub use error::Error;
 pub use params::{ClientParams, Verify};
 pub use sdk::{SdkClient, ServiceOptions};
-pub use session::{DEFAULT_MAX_SIZE, Session, SessionBuilder, SessionCache};
+pub use session::{
+    DEFAULT_MAX_SIZE, DEFAULT_REFRESH_MARGIN, Session, SessionBuilder, SessionCache,
+};
 
 static DEFAULT_SESSION: OnceLock<Session> = OnceLock::new();
 

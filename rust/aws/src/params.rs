@@ -4,8 +4,9 @@
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
+use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use clientcache::{Key, Kind, Params, Value};
 
@@ -75,6 +76,10 @@ pub struct ClientParams {
     pub(crate) aws_access_key_id: Option<String>,
     pub(crate) aws_secret_access_key: Option<String>,
     pub(crate) aws_session_token: Option<String>,
+    /// When the static credentials expire: not part of the key
+    /// (docs/identity.md, "Credential metadata is not identity"), but a
+    /// session drops the client a refresh margin before that.
+    pub(crate) credentials_expiry: Option<SystemTime>,
     pub(crate) profile_name: Option<String>,
     pub(crate) config: Option<Value>,
     /// `credentials_provider(…)`: recorded in the key as
@@ -164,8 +169,69 @@ impl ClientParams {
         self.aws_access_key_id = Some(access_key_id.into());
         self.aws_secret_access_key = Some(secret_access_key.into());
         self.aws_session_token = session_token;
+        self.credentials_expiry = None;
         self.credentials_provider = None;
         self.changed()
+    }
+
+    /// Temporary static credentials that stop working at `expires_at` (from
+    /// STS, an SSO role, a broker of your own). The key is the same as with
+    /// [`credentials`](Self::credentials): the expiry is metadata, not
+    /// identity (docs/identity.md, "Credential metadata is not identity").
+    /// A [`Session`](crate::Session) caches the client built from them only
+    /// until a refresh margin (5 minutes by default, see
+    /// [`SessionBuilder::refresh_margin`](crate::SessionBuilder::refresh_margin))
+    /// before `expires_at`; the next call after that builds a new client,
+    /// from whatever credentials that call passes.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use clientcache_aws::ClientParams;
+    ///
+    /// let expires = SystemTime::now() + Duration::from_secs(3600);
+    /// let temporary = ClientParams::new().credentials_expiring("ASIAEXAMPLE", "secret", Some("token".into()), expires);
+    /// let plain = ClientParams::new().credentials("ASIAEXAMPLE", "secret", Some("token".into()));
+    /// assert_eq!(temporary.client_key("s3")?, plain.client_key("s3")?);
+    /// assert_eq!(temporary.credentials_expiry(), Some(expires));
+    /// # Ok::<(), clientcache_aws::Error>(())
+    /// ```
+    pub fn credentials_expiring(
+        self,
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+        session_token: Option<String>,
+        expires_at: SystemTime,
+    ) -> Self {
+        let mut params = self.credentials(access_key_id, secret_access_key, session_token);
+        params.credentials_expiry = Some(expires_at);
+        params
+    }
+
+    /// Static credentials from an SDK [`Credentials`] value: its access key
+    /// id, secret, session token and expiry, as
+    /// [`credentials_expiring`](Self::credentials_expiring) (or
+    /// [`credentials`](Self::credentials) when it has no expiry). Its
+    /// provider name and account id are metadata and change nothing.
+    pub fn static_credentials(self, credentials: &Credentials) -> Self {
+        let params = self.credentials(
+            credentials.access_key_id(),
+            credentials.secret_access_key(),
+            credentials.session_token().map(str::to_owned),
+        );
+        match credentials.expiry() {
+            Some(at) => {
+                let mut params = params;
+                params.credentials_expiry = Some(at);
+                params
+            }
+            None => params,
+        }
+    }
+
+    /// When the static credentials of these params expire, if they were
+    /// given with an expiry.
+    pub fn credentials_expiry(&self) -> Option<SystemTime> {
+        self.credentials_expiry
     }
 
     /// `aws_access_key_id` alone (building fails unless the secret is set too).
@@ -215,6 +281,7 @@ impl ClientParams {
         self.aws_access_key_id = None;
         self.aws_secret_access_key = None;
         self.aws_session_token = None;
+        self.credentials_expiry = None;
         self.credentials_provider = Some(Provider::of(provider));
         self.changed()
     }
@@ -374,8 +441,13 @@ impl ClientParams {
             || self.aws_session_token.is_some()
             || self.credentials_provider.is_some();
         let pick = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
+        let (credentials_from, credentials_expiry) = if call_credentials {
+            (self, self.credentials_expiry)
+        } else {
+            (defaults, defaults.credentials_expiry)
+        };
         let (aws_access_key_id, aws_secret_access_key, aws_session_token, credentials_provider) =
-            if call_credentials { self } else { defaults }.credential_parts();
+            credentials_from.credential_parts();
 
         let mut base = defaults.config.clone();
         let mut removed = false;
@@ -435,6 +507,7 @@ impl ClientParams {
             aws_access_key_id,
             aws_secret_access_key,
             aws_session_token,
+            credentials_expiry,
             profile_name: pick(&self.profile_name, &defaults.profile_name),
             config,
             credentials_provider,
@@ -471,6 +544,7 @@ impl ClientParams {
             && self.aws_access_key_id.is_none()
             && self.aws_secret_access_key.is_none()
             && self.aws_session_token.is_none()
+            && self.credentials_expiry.is_none()
             && self.profile_name.is_none()
             && self.config.is_none()
             && self.credentials_provider.is_none()
@@ -669,6 +743,7 @@ impl fmt::Debug for ClientParams {
                 &secret(&self.aws_secret_access_key),
             )
             .field("aws_session_token", &secret(&self.aws_session_token))
+            .field("credentials_expiry", &self.credentials_expiry)
             .field("profile_name", &self.profile_name)
             .field("config", &self.config)
             .field("credentials_provider", &self.credentials_provider)

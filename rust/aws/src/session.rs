@@ -1,36 +1,44 @@
 //! `Session`: session-wide defaults plus one cache per kind and policy.
 
 use std::any::Any;
-use std::convert::Infallible;
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::{Duration, SystemTime};
 
-use clientcache::{Cache, Key, Kind, Policy, Stats};
-use tokio::sync::OnceCell;
+use aws_config::SdkConfig;
+use clientcache::{Cache, Clock, Key, Kind, Policy, RemovalCause, Stats};
 
-use crate::build;
 use crate::instance::Provider;
-use crate::{ClientParams, Error, SdkClient};
+use crate::{ClientParams, Error, SdkClient, ServiceOptions, auth, build};
 
 /// The default capacity of every cache of a session.
 pub const DEFAULT_MAX_SIZE: usize = 10;
 
-/// What a cache entry holds: a cell that one task fills with the built
-/// client (or the error that building it gave). Type-erased so that one
-/// cache can hold clients of every service.
-type Slot = Arc<dyn Any + Send + Sync>;
-type Cell<T> = OnceCell<Result<T, Error>>;
+/// How long before their static credentials expire clients are dropped
+/// from the cache by default (see [`SessionBuilder::refresh_margin`]).
+pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 
-/// The concrete type behind a [`Slot`].
-struct Entry<T> {
-    cell: Cell<T>,
-    /// The call's credentials provider, if any: while the entry is cached,
-    /// the provider keeps its instance number, so calls that pass the same
-    /// provider object in new params find this entry again.
+/// What a cache entry holds: a built client of any type, so that one cache
+/// can hold clients of every service.
+type Slot = Arc<Entry>;
+
+struct Entry {
+    /// Tells this entry from a newer one under the same key.
+    id: u64,
+    value: Box<dyn Any + Send + Sync>,
+    /// The credentials provider of the params, if any: while the entry is
+    /// cached, the provider keeps its instance number, so calls that pass
+    /// the same provider object in new params find this entry again.
     _provider: Option<Arc<Provider>>,
 }
+
+/// Numbers entries, for [`Entry::id`].
+static NEXT_ENTRY: AtomicU64 = AtomicU64::new(1);
+
+/// The listener given to [`SessionBuilder::on_evict`].
+type EvictListener = Arc<dyn Fn(&Key, RemovalCause) + Send + Sync>;
 
 /// A set of session defaults (profile, region, credentials, any
 /// [`ClientParams`]) and four client caches: one per kind (client,
@@ -68,25 +76,84 @@ struct Entry<T> {
 ///
 /// # Single-flight in async code
 ///
-/// [`client`](Self::client) never blocks a tokio worker thread. A cache
-/// entry is a `tokio::sync::OnceCell` created *instantly* by the core's
-/// single-flight [`get_or_insert_with`](clientcache::Cache::get_or_insert_with)
-/// (so the core's blocking wait lasts only as long as it takes to allocate
-/// that cell). The slow part — loading the AWS configuration and building
-/// the client — then runs in `OnceCell::get_or_init`, outside every lock:
+/// [`client`](Self::client) never blocks a tokio worker thread: it uses
+/// the core's async single-flight
+/// ([`get_or_insert_with_async_ttl`](clientcache::Cache::get_or_insert_with_async_ttl)).
+/// Loading the AWS configuration and building the client run outside every
+/// lock:
 ///
-/// - the first task to reach the cell builds the client; every other task
-///   asking for the same key *awaits* the same cell (it yields, it does not
-///   block) and receives a clone of the same client;
+/// - the first task to miss a key builds the client; every other task
+///   asking for the same key meanwhile *awaits* that build (it yields, it
+///   does not block) and receives a clone of the same client;
 /// - tasks asking for other keys proceed independently;
-/// - if building fails, every task waiting on that cell receives the same
-///   error, and the entry is removed so that a later call tries again;
+/// - if building fails, every task waiting for it receives the same error
+///   and nothing is cached, so a later call tries again;
 /// - if the building task is cancelled (its future dropped), one of the
 ///   waiting tasks takes over the build.
 ///
-/// An entry counts toward `max_size` from the moment its cell is created;
-/// evicting an entry whose build is still running does not stop the build:
-/// the tasks awaiting it still get their client, it just is not cached.
+/// An entry is cached (and counts toward `max_size`) once its client is
+/// built.
+///
+/// # Expiry
+///
+/// A client built from static credentials that carry an expiry
+/// ([`ClientParams::credentials_expiring`],
+/// [`ClientParams::static_credentials`]) leaves the cache a refresh margin
+/// before they expire (5 minutes by default,
+/// [`SessionBuilder::refresh_margin`]); the next call builds a new one.
+/// The expiry is not part of the key. Clients whose credentials come from
+/// a provider (which refreshes them itself), a profile or the environment
+/// do not expire, unless the session has a time-to-live
+/// ([`SessionBuilder::time_to_live`]) that applies to every entry. Both are
+/// the core's per-entry deadlines: an expired entry is a miss, counted in
+/// [`Stats::expirations`], and reported to [`SessionBuilder::on_evict`] as
+/// [`RemovalCause::Expired`].
+///
+/// Credentials that expire within the margin (or already have) still give
+/// a client, which is returned but not kept.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use clientcache_aws::{ClientParams, ManualClock, Policy, Session};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), clientcache_aws::Error> {
+/// let clock = ManualClock::new();
+/// let session = Session::builder()
+///     .region("us-east-1")
+///     .refresh_margin(Duration::from_secs(300))
+///     .clock(clock.clone())
+///     .build()?;
+/// let expires = SystemTime::now() + Duration::from_secs(3600);
+/// let params = ClientParams::new().credentials_expiring("ASIAEXAMPLE", "secret", Some("token".into()), expires);
+/// let _s3: aws_sdk_s3::Client = session.client(&params).await?;
+/// clock.advance(Duration::from_secs(3300)); // 5 minutes before the expiry
+/// let _fresh: aws_sdk_s3::Client = session.client(&params).await?;
+/// assert_eq!(session.builds(), 2);
+/// assert_eq!(session.cache(Policy::Lru).stats().expirations, 1);
+/// # Ok(()) }
+/// ```
+///
+/// # Invalidation on authentication errors
+///
+/// Every client a session builds watches the responses to its requests.
+/// When one says that the credentials are expired or not valid (HTTP 400,
+/// 401 or 403 with an error code of [`AUTH_ERROR_CODES`](crate::AUTH_ERROR_CODES),
+/// read from the `x-amzn-ErrorType` header or the error body), that client
+/// is removed from the session's cache, so the next call for its key builds
+/// a new one (which loads the credentials again). Only that client is
+/// removed: if its key already holds a newer client, the newer one stays.
+/// The caller still gets the SDK's own error for the failed call, and
+/// clones of the client it already holds keep working as before.
+/// [`SessionBuilder::invalidate_on_auth_error`] turns this off.
+///
+/// # Eviction causes
+///
+/// [`SessionBuilder::on_evict`] is told about every client that leaves one
+/// of the session's caches, with its key and the core's [`RemovalCause`]:
+/// `Evicted` (capacity), `Expired` (credentials or time-to-live),
+/// `Removed` (an authentication error, or [`SessionCache::remove`]) or
+/// `Cleared` ([`Session::clear`], or the session going away).
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), clientcache_aws::Error> {
@@ -112,6 +179,25 @@ struct Inner {
     /// Indexed by [`cache_index`].
     caches: [Cache<Slot>; 4],
     builds: AtomicU64,
+    time_to_live: Option<Duration>,
+    refresh_margin: Duration,
+    invalidate_on_auth_error: bool,
+}
+
+impl Inner {
+    /// Removes the entry `id` of `key` from cache `index`, if that key
+    /// still holds it (a newer client under the same key stays).
+    fn invalidate(&self, index: usize, key: &Key, id: u64) {
+        let cache = &self.caches[index];
+        if !cache.peek(key).is_ok_and(|slot| slot.id == id) {
+            return;
+        }
+        // The core has no compare-and-remove: were the entry replaced in
+        // the instant between the peek and this removal (it would have to
+        // leave and a new client be built meanwhile), the newer client
+        // would be removed instead, costing one extra build.
+        let _ = cache.remove(key);
+    }
 }
 
 fn cache_index(kind: Kind, policy: Policy) -> usize {
@@ -134,6 +220,11 @@ pub struct SessionBuilder {
     defaults: ClientParams,
     policy: Policy,
     max_size: usize,
+    time_to_live: Option<Duration>,
+    refresh_margin: Duration,
+    invalidate_on_auth_error: bool,
+    clock: Option<Arc<dyn Clock>>,
+    on_evict: Option<EvictListener>,
 }
 
 impl SessionBuilder {
@@ -206,9 +297,80 @@ impl SessionBuilder {
         self
     }
 
+    /// Every cached client expires this long after it was built (the
+    /// core's cache-wide time-to-live; default: none). A client whose
+    /// static credentials expire sooner still leaves the cache a refresh
+    /// margin before they do.
+    pub fn time_to_live(mut self, ttl: Duration) -> Self {
+        self.time_to_live = Some(ttl);
+        self
+    }
+
+    /// How long before their static credentials expire clients leave the
+    /// cache (default [`DEFAULT_REFRESH_MARGIN`], 5 minutes): enough for a
+    /// request started just before to finish with valid credentials.
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = margin;
+        self
+    }
+
+    /// Whether a client whose request fails with an expired or invalid
+    /// credentials error is removed from the cache (default `true`; see
+    /// [`Session`], "Invalidation on authentication errors").
+    pub fn invalidate_on_auth_error(mut self, enabled: bool) -> Self {
+        self.invalidate_on_auth_error = enabled;
+        self
+    }
+
+    /// The clock that cache deadlines are measured on (default: the core's
+    /// coarse monotonic clock). For tests: a
+    /// [`ManualClock`](crate::ManualClock) makes clients expire without
+    /// waiting. The lifetime of a client built from expiring credentials is
+    /// computed from the system time when it is built, then counted on this
+    /// clock.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Called with the key and the cause whenever a client leaves one of
+    /// the session's caches (see [`Session`], "Eviction causes"); never
+    /// under a cache lock, so it may call back into the session.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use clientcache_aws::{RemovalCause, Session};
+    ///
+    /// let seen: Arc<Mutex<Vec<(String, RemovalCause)>>> = Arc::default();
+    /// let log = Arc::clone(&seen);
+    /// let session = Session::builder()
+    ///     .on_evict(move |key, cause| log.lock().unwrap().push((key.label().to_owned(), cause)))
+    ///     .build()?;
+    /// # Ok::<(), clientcache_aws::Error>(())
+    /// ```
+    pub fn on_evict(mut self, listener: impl Fn(&Key, RemovalCause) + Send + Sync + 'static) -> Self {
+        self.on_evict = Some(Arc::new(listener));
+        self
+    }
+
     /// The session; fails only for `max_size` 0.
     pub fn build(self) -> Result<Session, Error> {
-        let cache = |kind, policy| Cache::new(kind, policy, self.max_size);
+        let cache = |kind, policy| {
+            let mut builder = Cache::builder(kind)
+                .policy(policy)
+                .max_size(self.max_size);
+            if let Some(ttl) = self.time_to_live {
+                builder = builder.time_to_live(ttl);
+            }
+            if let Some(clock) = &self.clock {
+                builder = builder.clock(Arc::clone(clock));
+            }
+            if let Some(listener) = &self.on_evict {
+                let listener = Arc::clone(listener);
+                builder = builder.eviction_listener(move |key, _: &Slot, cause| listener(key, cause));
+            }
+            builder.build()
+        };
         let caches = [
             cache(Kind::Client, Policy::Lru)?,
             cache(Kind::Client, Policy::Lfu)?,
@@ -222,6 +384,9 @@ impl SessionBuilder {
                 default_policy: self.policy,
                 caches,
                 builds: AtomicU64::new(0),
+                time_to_live: self.time_to_live,
+                refresh_margin: self.refresh_margin,
+                invalidate_on_auth_error: self.invalidate_on_auth_error,
             }),
         })
     }
@@ -249,6 +414,11 @@ impl Session {
             defaults: ClientParams::new(),
             policy: Policy::Lru,
             max_size: DEFAULT_MAX_SIZE,
+            time_to_live: None,
+            refresh_margin: DEFAULT_REFRESH_MARGIN,
+            invalidate_on_auth_error: true,
+            clock: None,
+            on_evict: None,
         }
     }
 
@@ -301,8 +471,64 @@ impl Session {
             &key,
             params,
             C::SERVICE_NAME,
-            C::API_VERSION,
+            Some(C::API_VERSION),
             C::build,
+        )
+        .await
+    }
+
+    /// The cached client that `constructor` builds from the configured
+    /// [`SdkConfig`] for `params`, keyed as a client of `service_name`: any
+    /// `aws-sdk-*` client without implementing [`SdkClient`], the
+    /// counterpart of Go's `NewFromConfig`. Identity, single-flight,
+    /// expiry and invalidation on authentication errors are those of
+    /// [`client`](Self::client), in the cache of the session's default
+    /// policy.
+    ///
+    /// `service_name` is the key's service name (`dynamodb`, `sts`, …;
+    /// the boto3 name, so that other languages compute the same key). The
+    /// constructor only runs on a miss. Params that need a service-specific
+    /// builder (a `config` entry the common layer does not know, `use_ssl =
+    /// false` without an endpoint URL) and `api_version` are
+    /// [`Error::Unsupported`] here. Asking for the same key with two
+    /// different client types is [`Error::TypeMismatch`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), clientcache_aws::Error> {
+    /// use clientcache_aws::{ClientParams, Session};
+    ///
+    /// let session = Session::builder().region("eu-west-1").build()?;
+    /// let params = ClientParams::new().max_attempts(4);
+    /// // With a service crate: session.client_with("dynamodb", &params, aws_sdk_dynamodb::Client::new)
+    /// let s3 = session.client_with("s3", &params, aws_sdk_s3::Client::new).await?;
+    /// let again = session.client_with("s3", &params, aws_sdk_s3::Client::new).await?;
+    /// assert!(std::ptr::eq(s3.config(), again.config()));
+    /// // The typed path computes the same key and finds the same client.
+    /// let typed: aws_sdk_s3::Client = session.client(&params).await?;
+    /// assert!(std::ptr::eq(s3.config(), typed.config()));
+    /// assert_eq!(session.builds(), 1);
+    /// # Ok(()) }
+    /// ```
+    pub async fn client_with<T, F>(
+        &self,
+        service_name: &'static str,
+        params: &ClientParams,
+        constructor: F,
+    ) -> Result<T, Error>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce(&SdkConfig) -> T,
+    {
+        let key = self.key(Kind::Client, service_name, params)?;
+        self.get_or_build(
+            Kind::Client,
+            self.inner.default_policy,
+            &key,
+            params,
+            service_name,
+            None,
+            |config: &SdkConfig, _: &mut ServiceOptions| Ok(constructor(config)),
         )
         .await
     }
@@ -319,65 +545,111 @@ impl Session {
             &key,
             params,
             R::SERVICE_NAME,
-            R::API_VERSION,
+            Some(R::API_VERSION),
             R::build,
         )
         .await
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn get_or_build<T: Clone + Send + Sync + 'static>(
+    async fn get_or_build<T, B>(
         &self,
         kind: Kind,
         policy: Policy,
         key: &Key,
         params: &ClientParams,
         service: &'static str,
-        api_version: &'static str,
-        build_fn: fn(&aws_config::SdkConfig, &mut crate::ServiceOptions) -> Result<T, Error>,
-    ) -> Result<T, Error> {
-        let cache = &self.inner.caches[cache_index(kind, policy)];
-        // Instant factory: the core's blocking single-flight only ever waits
-        // for this allocation, never for a build.
-        let slot = cache.get_or_insert_with(key, || {
-            Ok::<Slot, Infallible>(Arc::new(Entry::<T> {
-                cell: Cell::new(),
-                _provider: params.credentials_provider.clone(),
-            }))
-        })?;
-        let any: &(dyn Any + Send + Sync) = &*slot;
-        let Some(Entry { cell, .. }) = any.downcast_ref::<Entry<T>>() else {
-            return Err(Error::TypeMismatch {
+        api_version: Option<&'static str>,
+        build_fn: B,
+    ) -> Result<T, Error>
+    where
+        T: Clone + Send + Sync + 'static,
+        B: FnOnce(&SdkConfig, &mut ServiceOptions) -> Result<T, Error>,
+    {
+        let index = cache_index(kind, policy);
+        let cache = &self.inner.caches[index];
+        let slot = cache
+            .get_or_insert_with_async_ttl(key, || async move {
+                self.inner.builds.fetch_add(1, Ordering::Relaxed);
+                // The params the key was built from.
+                let merged = params.with_defaults(&self.inner.defaults);
+                let (mut sdk_config, mut options) = build::load(&merged, service, api_version).await?;
+                let id = NEXT_ENTRY.fetch_add(1, Ordering::Relaxed);
+                if self.inner.invalidate_on_auth_error {
+                    sdk_config = self.watched(sdk_config, index, key, id);
+                }
+                let value = build_fn(&sdk_config, &mut options)?;
+                options.finish()?;
+                let entry = Arc::new(Entry {
+                    id,
+                    value: Box::new(value),
+                    _provider: merged.credentials_provider.clone(),
+                });
+                Ok::<_, Error>((entry, self.lifetime(&merged)))
+            })
+            .await
+            .map_err(own_error)?;
+        match slot.value.downcast_ref::<T>() {
+            Some(value) => Ok(value.clone()),
+            None => Err(Error::TypeMismatch {
                 key: key.label().to_owned(),
                 expected: std::any::type_name::<T>(),
-            });
+            }),
+        }
+    }
+
+    /// `sdk_config` whose HTTP client removes entry `id` of `key` from cache
+    /// `index` when a response is an authentication error. The hook holds
+    /// the session weakly: a client that outlives its session removes
+    /// nothing.
+    fn watched(&self, sdk_config: SdkConfig, index: usize, key: &Key, id: u64) -> SdkConfig {
+        let Some(http_client) = sdk_config.http_client() else {
+            return sdk_config;
         };
-        if let Some(done) = cell.get() {
-            return done.clone();
-        }
-        let mut built_here = false;
-        let outcome = cell
-            .get_or_init(|| {
-                built_here = true;
-                self.inner.builds.fetch_add(1, Ordering::Relaxed);
-                async move {
-                    // The params the key was built from.
-                    let merged = params.with_defaults(&self.inner.defaults);
-                    let (sdk_config, mut options) =
-                        build::load(&merged, service, api_version).await?;
-                    let value = build_fn(&sdk_config, &mut options)?;
-                    options.finish()?;
-                    Ok(value)
-                }
-            })
-            .await;
-        if outcome.is_err() && built_here {
-            // Let a later call retry; only remove the entry if it is still ours.
-            if cache.peek(key).is_ok_and(|s| Arc::ptr_eq(&s, &slot)) {
-                let _ = cache.remove(key);
+        let session: Weak<Inner> = Arc::downgrade(&self.inner);
+        let key = key.clone();
+        let hook: auth::Hook = Arc::new(move |_code: &str| {
+            if let Some(inner) = session.upgrade() {
+                inner.invalidate(index, &key, id);
             }
-        }
-        outcome.clone()
+        });
+        sdk_config
+            .into_builder()
+            .http_client(auth::watch(http_client, hook))
+            .build()
+    }
+
+    /// How long a client built from `merged` may stay cached: until a
+    /// refresh margin before its static credentials expire, and no longer
+    /// than the session's time-to-live; `None` leaves it to the cache's
+    /// own time-to-live.
+    fn lifetime(&self, merged: &ClientParams) -> Option<Duration> {
+        let expiry = merged.credentials_expiry?;
+        let left = expiry
+            .duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO)
+            .saturating_sub(self.inner.refresh_margin);
+        Some(match self.inner.time_to_live {
+            Some(ttl) => left.min(ttl),
+            None => left,
+        })
+    }
+
+    /// The session's time-to-live for every entry, if it has one.
+    pub fn time_to_live(&self) -> Option<Duration> {
+        self.inner.time_to_live
+    }
+
+    /// How long before their static credentials expire clients leave the
+    /// cache.
+    pub fn refresh_margin(&self) -> Duration {
+        self.inner.refresh_margin
+    }
+
+    /// Drops every expired entry of the four caches now (expired entries
+    /// also leave by themselves when a call meets them); returns how many.
+    pub fn purge_expired(&self) -> usize {
+        self.inner.caches.iter().map(Cache::purge_expired).sum()
     }
 
     /// Client builds started by this session (misses that ran a build),
@@ -406,12 +678,29 @@ impl Session {
     }
 }
 
+/// The error a build returned, as it was (the core wraps it as a factory
+/// failure); anything else from the core as [`Error::Cache`].
+fn own_error(error: clientcache::Error) -> Error {
+    if let clientcache::Error::FactoryFailed { source, .. } = &error {
+        if let Some(own) = source.downcast_ref::<Error>() {
+            return own.clone();
+        }
+    }
+    Error::Cache(error)
+}
+
 impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // ClientParams' Debug shows secrets as `***`.
         f.debug_struct("Session")
             .field("defaults", &self.inner.defaults)
             .field("default_policy", &self.inner.default_policy)
+            .field("time_to_live", &self.inner.time_to_live)
+            .field("refresh_margin", &self.inner.refresh_margin)
+            .field(
+                "invalidate_on_auth_error",
+                &self.inner.invalidate_on_auth_error,
+            )
             .field("builds", &self.builds())
             .finish_non_exhaustive()
     }
@@ -424,6 +713,11 @@ impl fmt::Debug for SessionBuilder {
             .field("defaults", &self.defaults)
             .field("policy", &self.policy)
             .field("max_size", &self.max_size)
+            .field("time_to_live", &self.time_to_live)
+            .field("refresh_margin", &self.refresh_margin)
+            .field("invalidate_on_auth_error", &self.invalidate_on_auth_error)
+            .field("clock", &self.clock.as_ref().map(|_| "custom"))
+            .field("on_evict", &self.on_evict.as_ref().map(|_| "set"))
             .finish()
     }
 }
@@ -446,7 +740,7 @@ impl SessionCache<'_> {
         self.cache.policy()
     }
 
-    /// Number of entries (including entries whose build is in progress).
+    /// Number of live entries (a build in progress is not an entry yet).
     pub fn len(&self) -> usize {
         self.cache.len()
     }
@@ -466,7 +760,8 @@ impl SessionCache<'_> {
         Ok(self.cache.set_max_size(max_size)?)
     }
 
-    /// Hits, misses, insertions, evictions, removals, len, max_size.
+    /// Hits, misses, insertions, evictions, removals, expirations, len,
+    /// max_size.
     pub fn stats(&self) -> Stats {
         self.cache.stats()
     }
@@ -490,6 +785,16 @@ impl SessionCache<'_> {
     /// Drops every entry.
     pub fn clear(&self) {
         self.cache.clear();
+    }
+
+    /// The time-to-live of every entry, if the session has one.
+    pub fn time_to_live(&self) -> Option<Duration> {
+        self.cache.time_to_live()
+    }
+
+    /// Drops the expired entries now; returns how many.
+    pub fn purge_expired(&self) -> usize {
+        self.cache.purge_expired()
     }
 }
 
