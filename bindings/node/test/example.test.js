@@ -1,5 +1,5 @@
 'use strict';
-// The README examples (examples/readme.js, examples/async.js) run and print
+// The README examples (examples/readme.js, examples/async.js, examples/tenants.js) run and print
 // what the READMEs say they print.
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -37,6 +37,27 @@ test('the async example (examples/async.js) runs and prints the documented outpu
     'ERR_CLIENTCACHE_CLOSED',
     'ERR_CLIENTCACHE_CLOSED',
     'true ERR_CLIENTCACHE_CLOSED',
+    '',
+  ].join('\n'));
+});
+
+test('the multi-tenant example (examples/tenants.js) runs and prints the documented output', () => {
+  const out = execFileSync(process.execPath, [path.join(__dirname, '..', 'examples', 'tenants.js')], {
+    encoding: 'utf8',
+    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
+  });
+  assert.equal(out, [
+    'acme-data globex-data',
+    'true',
+    'left the cache: delete',
+    'ExpiredToken',
+    'globex-data',
+    'left the cache: expire',
+    'left the cache: expire',
+    '2',
+    'true acme-data',
+    '2',
+    'left the cache: clear',
     '',
   ].join('\n'));
 });
