@@ -1,7 +1,7 @@
 # Bazel: `bazel build //...` and `bazel test //...`, offline, with Debian's
-# bazel-bootstrap (Bazel 4.2.3) and the mock rule repositories of
-# bazel-bootstrap-source (see .bazelrc, WORKSPACE, docs/building.md, section
-# "Bazel").
+# bazel-bootstrap (Bazel 4.2.3) and the local stand-ins for the rule
+# repositories Bazel would download (tools/bazel/offline_repos; see WORKSPACE,
+# .bazelrc, docs/building.md, section "Bazel").
 #
 # Depends on `lib` so that cargo has already built rust/target; the
 # //:libclientcache genrule runs the same cargo command into the same
@@ -14,9 +14,10 @@
 # so they do not run here: `make test` runs those targets itself, once. A
 # Bazel-only user runs them with `bazel test //:all_tests`.
 #
-# Installs (scripts/ensure.sh) Debian's bazel-bootstrap + bazel-bootstrap-source,
-# a C compiler, and cbindgen (//:header_test runs it; nothing else in Bazel
-# needs it).
+# Installs (scripts/ensure.sh) Debian's bazel-bootstrap (ensure.sh also
+# installs bazel-bootstrap-source, which the build no longer reads), a C
+# compiler, and cbindgen (//:header_test runs it; nothing else in Bazel needs
+# it).
 #
 # BAZEL_FLAGS adds options to both commands, e.g.
 #   make test-bazel BAZEL_FLAGS='--nocache_test_results'
