@@ -138,13 +138,76 @@ export class ResourceCacheKey extends CacheKey {
   static fromJSON(serviceName: string, paramsJson: string | Uint8Array | null): ResourceCacheKey;
 }
 
+/**
+ * Why a value left a cache, as {@link CacheOptions.dispose} is told (the
+ * core's removal causes, `clientcache_cause`):
+ * - `'evict'`: capacity (an insert or a smaller maxSize needed room) — EVICTED;
+ * - `'expire'`: its lifetime ended (the cache's ttl or its own) — EXPIRED;
+ * - `'delete'`: {@link Cache.delete} or {@link Cache.popVictim} — REMOVED;
+ * - `'replace'`: a getOrCreate / getOrCreateAsync factory's value that lost
+ *   to a {@link Cache.set} of the same key made while the factory ran (it
+ *   was never cached) — REPLACED;
+ * - `'clear'`: {@link Cache.clear}, or {@link Cache.close} — CLEARED.
+ */
+export type DisposeReason = 'evict' | 'expire' | 'delete' | 'replace' | 'clear';
+
 /** Options of a cache. */
-export interface CacheOptions {
+export interface CacheOptions<K extends CacheKey = CacheKey, V = unknown> {
   /** `'LRU'` (default) or `'LFU'` (case-insensitive). */
   evictionPolicy?: EvictionPolicy | 'lru' | 'lfu';
   /** Capacity, an integer ≥ 1 (default 10). */
   maxSize?: number;
+  /**
+   * Default lifetime of an entry from its insertion, in milliseconds (`0`,
+   * the default, or `Infinity`: none). Lookups do not extend it. An expired
+   * entry is never returned (a lookup of it is a miss), and expired entries
+   * are the first victims when room is needed.
+   */
+  ttl?: number;
+  /**
+   * Told once about every value that leaves the cache, with the reason,
+   * after the call that made it leave has done its work and before it
+   * returns (never under the cache's lock): it may use the cache. What it
+   * throws is rethrown on a later tick as an uncaught exception, never by
+   * the cache call. A cache collected by the garbage collector without
+   * {@link Cache.close} tells nothing (no JavaScript may run there). Copies
+   * share it.
+   */
+  dispose?: (value: V, key: K, reason: DisposeReason) => void;
+  /**
+   * **For tests.** The clock lifetimes are measured on: a function that
+   * returns nanoseconds as a `bigint` from any fixed origin (readings that
+   * go back are ignored). It runs under the cache's lock: it must not use
+   * the cache. A throw (or a non-bigint) is rethrown by the call that read
+   * it. Default: the system's coarse monotonic clock.
+   */
+  clock?: () => bigint;
 }
+
+/** Per-entry options of {@link Cache.set}, {@link Cache.getOrCreate} and {@link Cache.getOrCreateAsync}. */
+export interface EntryOptions {
+  /**
+   * This entry's lifetime in milliseconds from its insertion, instead of
+   * the cache's ttl: `0` or `Infinity` never expires (as in lru-cache).
+   */
+  ttl?: number;
+}
+
+/** A factory's value with its entry's lifetime: see {@link withTtl}. */
+export interface WithTtl<V> {
+  readonly value: V;
+  readonly ttl: number;
+}
+
+/**
+ * For a getOrCreate / getOrCreateAsync factory that learns its value's
+ * lifetime while building it (credentials that expire): returning
+ * `withTtl(client, ms)` caches `client` with that lifetime (`0` or
+ * `Infinity`: never expires), over the call's `{ ttl }` and the cache's.
+ * @example
+ * cache.getOrCreate(key, () => withTtl(new S3Client({ credentials }), credentials.expiration - Date.now() - 300_000));
+ */
+export function withTtl<V>(value: V, ttl: number): WithTtl<V>;
 
 /** Counters of a cache. */
 export interface CacheStats {
@@ -161,6 +224,8 @@ export interface CacheStats {
   evictions: number;
   /** Entries removed by delete and popVictim. */
   removals: number;
+  /** Entries whose lifetime ended (found expired by any call, or by purgeExpired). */
+  expirations: number;
   /** Current number of entries. */
   size: number;
   /** Current capacity. */
@@ -183,7 +248,7 @@ export abstract class Cache<K extends CacheKey, V extends object> implements Ite
    * @throws {CacheError} ERR_CLIENTCACHE_KIND_MISMATCH for a key of the other kind;
    *   ERR_CLIENTCACHE_INVALID_ARGUMENT for a value this cache does not hold.
    */
-  set(key: K, value: V): this;
+  set(key: K, value: V, options?: EntryOptions): this;
   /**
    * The value for `key`, promoting it (LRU: most recent; LFU: frequency + 1), or `undefined`.
    * @throws {ClientCacheError | ResourceCacheError} ERR_CLIENTCACHE_KIND_MISMATCH
@@ -225,7 +290,7 @@ export abstract class Cache<K extends CacheKey, V extends object> implements Ite
    * use {@link getOrCreateAsync} for a factory that waits. A factory that
    * closes this cache makes the call throw ERR_CLIENTCACHE_CLOSED.
    */
-  getOrCreate(key: K, factory: (key: K) => V): V;
+  getOrCreate(key: K, factory: (key: K) => V | WithTtl<V>, options?: EntryOptions): V;
   /**
    * A Promise for the value of `key`, already resolved on a hit. On a miss
    * `factory(key)` runs once for every concurrent caller of the key: they
@@ -257,7 +322,15 @@ export abstract class Cache<K extends CacheKey, V extends object> implements Ite
    * @example
    * const s3 = await cache.getOrCreateAsync(key, async () => new S3Client(await loadConfig()));
    */
-  getOrCreateAsync(key: K, factory: (key: K) => V | PromiseLike<V>): Promise<V>;
+  getOrCreateAsync(key: K, factory: (key: K) => V | WithTtl<V> | PromiseLike<V | WithTtl<V>>, options?: EntryOptions): Promise<V>;
+  /**
+   * Drops every expired entry now (each told to dispose as `'expire'` and
+   * counted in `stats().expirations`); returns how many. Expired entries
+   * also leave whenever a call meets them, and are never returned.
+   */
+  purgeExpired(): number;
+  /** The cache's default entry lifetime in ms (`0`: none). */
+  readonly ttl: number;
   /**
    * Releases every value at once (the core frees the cache) and rejects the
    * {@link getOrCreateAsync} builds in flight. Every later use throws (or,
@@ -278,9 +351,12 @@ export abstract class Cache<K extends CacheKey, V extends object> implements Ite
   maxSize: number;
   /** The policy this cache was created with. */
   readonly evictionPolicy: EvictionPolicy;
-  /** Removes every entry, releasing the values. */
+  /** Removes every entry, releasing the values (dispose: `'clear'`). */
   clear(): void;
-  /** A shallow copy (same entries, order, policy and capacity), sharing the values. */
+  /**
+   * A shallow copy (same entries, order, policy, capacity and lifetimes),
+   * sharing the values, the ttl, the clock and the dispose function.
+   */
   copy(): this;
   /** A snapshot of the counters. */
   stats(): CacheStats;
@@ -321,12 +397,12 @@ export class ClientCache<V extends SdkClientLike = SdkClientLike> extends Cache<
    * @throws {ClientCacheError} ERR_CLIENTCACHE_INVALID_ARGUMENT for an unknown
    *   policy or a maxSize that is not an integer ≥ 1.
    */
-  constructor(options?: CacheOptions);
+  constructor(options?: CacheOptions<ClientCacheKey, V>);
 }
 
 /** A cache of resource objects keyed by {@link ResourceCacheKey}; values must be objects or functions. */
 export class ResourceCache<V extends object = object> extends Cache<ResourceCacheKey, V> {
-  constructor(options?: CacheOptions);
+  constructor(options?: CacheOptions<ResourceCacheKey, V>);
 }
 
 /** Stable error codes (`error.code`), one per core status. */
@@ -425,6 +501,39 @@ export interface SdkConfig {
   [option: string]: unknown;
 }
 
+/** Expiry and invalidation of a {@link Session}'s cached clients. */
+export interface SessionOptions {
+  /** A lifetime in ms for every client of the session's caches (`0`, the default: none). */
+  ttl?: number;
+  /**
+   * A client built from static credentials with an `expiration` (a Date)
+   * leaves the cache this many ms before they expire (default 300000, five
+   * minutes), or at once if less is left. Clients built from providers
+   * (functions) do not expire unless `ttl` says so.
+   */
+  credentialRefreshMarginMs?: number;
+  /**
+   * Each client the session builds gets a middleware that removes it from
+   * the cache when a call fails with one of {@link credentialErrorNames} (if
+   * the cache still holds that very client), so the next `client()` builds
+   * a new one; the error reaches the caller unchanged. Default `true`.
+   */
+  invalidateOnAuthError?: boolean;
+  /** Told about every client that leaves the session's caches (see {@link CacheOptions.dispose}). */
+  dispose?: (client: SdkClientLike, key: ClientCacheKey, reason: DisposeReason) => void;
+  /** **For tests.** The session caches' clock (see {@link CacheOptions.clock}). */
+  clock?: () => bigint;
+}
+
+/**
+ * Names of SDK errors (`err.name`, or `Code` / `code`) that mean a client's
+ * credentials are expired or not accepted: `ExpiredToken`,
+ * `ExpiredTokenException`, `RequestExpired`, `InvalidClientTokenId`,
+ * `UnrecognizedClientException`, `InvalidAccessKeyId`, `InvalidToken`,
+ * `SignatureDoesNotMatch`. Frozen.
+ */
+export const credentialErrorNames: readonly string[];
+
 /**
  * SDK default options plus one {@link ClientCache} per eviction policy.
  * `String(session)`, `util.inspect` and `toJSON` show the defaults as key
@@ -440,7 +549,7 @@ export class Session {
    *   is copied (one level): adding options to it later changes nothing.
    * @throws {ClientCacheError} as {@link sdkConfigToParams}.
    */
-  constructor(defaults?: SdkConfig | null);
+  constructor(defaults?: SdkConfig | null, options?: SessionOptions | null);
   /** This session's cache for `options.evictionPolicy` (created on first use). */
   cache(options?: ClientOptions): ClientCache;
   /**

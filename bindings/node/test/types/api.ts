@@ -3,7 +3,7 @@
 // obvious misuse (the @ts-expect-error lines).
 import {
   CacheError, ClientCache, ClientCacheError, ClientCacheKey, ErrorCode, ResourceCache, ResourceCacheKey, Session,
-  SdkClientLike,
+  SdkClientLike, DisposeReason, withTtl, credentialErrorNames,
 } from 'clientcache';
 
 interface Table { name: string }
@@ -50,4 +50,43 @@ export async function asyncApi(): Promise<void> {
   session.close();
   const sessionClosed: boolean = session.closed;
   console.log(sessionClosed, session.key('s3').label, new CacheError('x').code);
+}
+
+export async function expiryApi(): Promise<void> {
+  const made = (region: string): FakeClient => ({ region, send: () => undefined });
+  const reasons: DisposeReason[] = [];
+  let now = 0n;
+  const clients = new ClientCache<FakeClient>({
+    maxSize: 4,
+    ttl: 60_000,
+    clock: () => now,
+    dispose: (value, key, reason) => { reasons.push(reason); console.log(value.region, key.label); },
+  });
+  const key = new ClientCacheKey('s3', { region_name: 'us-west-2' });
+  clients.set(key, made('a'), { ttl: 1000 });
+  const b: FakeClient = clients.getOrCreate(key, () => withTtl(made('b'), 5000), { ttl: 10 });
+  const c: FakeClient = await clients.getOrCreateAsync(key, async () => withTtl(made('c'), 0));
+  const d: FakeClient = await clients.getOrCreateAsync(key, () => made('d'), { ttl: Infinity });
+  const purged: number = clients.purgeExpired();
+  const expirations: number = clients.stats().expirations;
+  const ttl: number = clients.ttl;
+  now += 1n;
+  console.log(b, c, d, purged, expirations, ttl);
+  // @ts-expect-error: a reason is one of five names
+  const wrong: DisposeReason = 'set';
+  // @ts-expect-error: the clock returns bigint nanoseconds
+  new ClientCache({ clock: () => 5 });
+  // @ts-expect-error: withTtl's value must be the cache's value type
+  clients.getOrCreate(key, () => withTtl(42, 5));
+
+  const session = new Session({ region: 'us-east-1' }, {
+    ttl: 3_600_000,
+    credentialRefreshMarginMs: 60_000,
+    invalidateOnAuthError: true,
+    dispose: (client, k, reason) => console.log(client.send, k.fingerprint, reason),
+  });
+  const names: readonly string[] = credentialErrorNames;
+  console.log(names.includes('ExpiredToken'), wrong, session.closed);
+  // @ts-expect-error: unknown session options are refused
+  new Session({}, { refreshMargin: 5 });
 }
