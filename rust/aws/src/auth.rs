@@ -215,18 +215,26 @@ mod tests {
   <Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>m</Message></Error>
 </ErrorResponse>"#;
         assert_eq!(body_code(query).as_deref(), Some("InvalidClientTokenId"));
-        let ec2 = br#"<Response><Errors><Error><Code>RequestExpired</Code></Error></Errors></Response>"#;
+        let ec2 =
+            br#"<Response><Errors><Error><Code>RequestExpired</Code></Error></Errors></Response>"#;
         assert_eq!(body_code(ec2).as_deref(), Some("RequestExpired"));
-        let json = br#"{"__type":"com.amazon.coral.service#UnrecognizedClientException","message":"m"}"#;
+        let json =
+            br#"{"__type":"com.amazon.coral.service#UnrecognizedClientException","message":"m"}"#;
         assert_eq!(
             body_code(json).as_deref(),
             Some("UnrecognizedClientException")
         );
         let rest_json = br#"{"code":"ExpiredTokenException","message":"m"}"#;
-        assert_eq!(body_code(rest_json).as_deref(), Some("ExpiredTokenException"));
+        assert_eq!(
+            body_code(rest_json).as_deref(),
+            Some("ExpiredTokenException")
+        );
         assert_eq!(body_code(b""), None);
         assert_eq!(body_code(b"not an error body"), None);
-        assert_eq!(body_code(b"<Error><Message>no code</Message></Error>"), None);
+        assert_eq!(
+            body_code(b"<Error><Message>no code</Message></Error>"),
+            None
+        );
 
         let mut headers = Headers::new();
         headers.insert(

@@ -348,7 +348,10 @@ impl SessionBuilder {
     ///     .build()?;
     /// # Ok::<(), clientcache_aws::Error>(())
     /// ```
-    pub fn on_evict(mut self, listener: impl Fn(&Key, RemovalCause) + Send + Sync + 'static) -> Self {
+    pub fn on_evict(
+        mut self,
+        listener: impl Fn(&Key, RemovalCause) + Send + Sync + 'static,
+    ) -> Self {
         self.on_evict = Some(Arc::new(listener));
         self
     }
@@ -356,9 +359,7 @@ impl SessionBuilder {
     /// The session; fails only for `max_size` 0.
     pub fn build(self) -> Result<Session, Error> {
         let cache = |kind, policy| {
-            let mut builder = Cache::builder(kind)
-                .policy(policy)
-                .max_size(self.max_size);
+            let mut builder = Cache::builder(kind).policy(policy).max_size(self.max_size);
             if let Some(ttl) = self.time_to_live {
                 builder = builder.time_to_live(ttl);
             }
@@ -367,7 +368,8 @@ impl SessionBuilder {
             }
             if let Some(listener) = &self.on_evict {
                 let listener = Arc::clone(listener);
-                builder = builder.eviction_listener(move |key, _: &Slot, cause| listener(key, cause));
+                builder =
+                    builder.eviction_listener(move |key, _: &Slot, cause| listener(key, cause));
             }
             builder.build()
         };
@@ -573,7 +575,8 @@ impl Session {
                 self.inner.builds.fetch_add(1, Ordering::Relaxed);
                 // The params the key was built from.
                 let merged = params.with_defaults(&self.inner.defaults);
-                let (mut sdk_config, mut options) = build::load(&merged, service, api_version).await?;
+                let (mut sdk_config, mut options) =
+                    build::load(&merged, service, api_version).await?;
                 let id = NEXT_ENTRY.fetch_add(1, Ordering::Relaxed);
                 if self.inner.invalidate_on_auth_error {
                     sdk_config = self.watched(sdk_config, index, key, id);

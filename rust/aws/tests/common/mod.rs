@@ -73,3 +73,84 @@ pub async fn head_bucket_request(client: &aws_sdk_s3::Client, bucket: &str) -> C
     let captured = capture.0.lock().unwrap().clone();
     captured.unwrap_or_else(|| panic!("no request captured; the call failed with {result:?}"))
 }
+
+/// A one-answer HTTP server on 127.0.0.1: every request gets the same
+/// response. Started by the test, served by a background thread until the
+/// test process ends.
+pub struct Stub {
+    pub url: String,
+    requests: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Stub {
+    /// Answers every request with `status`, a `Content-Type` of
+    /// `content_type` and `body`.
+    pub fn start(status: &str, content_type: &str, body: &str) -> Stub {
+        use std::io::{BufRead, BufReader, Read, Write};
+        use std::sync::atomic::Ordering;
+
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let requests = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let response = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nx-amz-request-id: stub\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let counter = Arc::clone(&requests);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let response = response.clone();
+                let counter = Arc::clone(&counter);
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(stream);
+                    let mut length = 0usize;
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let line = line.trim_end();
+                        if line.is_empty() {
+                            break;
+                        }
+                        if let Some((name, value)) = line.split_once(':') {
+                            if name.eq_ignore_ascii_case("content-length") {
+                                length = value.trim().parse().unwrap_or(0);
+                            }
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    let _ = reader.read_exact(&mut body);
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    let mut stream = reader.into_inner();
+                    let _ = stream.write_all(response.as_bytes());
+                    let _ = stream.flush();
+                });
+            }
+        });
+        Stub { url, requests }
+    }
+
+    /// Requests answered so far.
+    pub fn requests(&self) -> usize {
+        self.requests.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// Records what a session's `on_evict` is told.
+#[derive(Clone, Default)]
+pub struct Evictions(Arc<Mutex<Vec<(clientcache_aws::Key, clientcache_aws::RemovalCause)>>>);
+
+impl Evictions {
+    pub fn listener(
+        &self,
+    ) -> impl Fn(&clientcache_aws::Key, clientcache_aws::RemovalCause) + Send + Sync + 'static {
+        let log = Arc::clone(&self.0);
+        move |key, cause| log.lock().unwrap().push((key.clone(), cause))
+    }
+
+    pub fn all(&self) -> Vec<(clientcache_aws::Key, clientcache_aws::RemovalCause)> {
+        self.0.lock().unwrap().clone()
+    }
+}
