@@ -3,15 +3,19 @@
 #
 #   make test-node    npm ci, build the addon, run `node --test` (key and
 #                     high-level vectors, strict input, key diff, cache
-#                     semantics, getOrCreateAsync and close(), the session
-#                     key memo, redaction, release accounting, the README
-#                     examples, strict TypeScript over index.d.ts and
+#                     semantics, getOrCreateAsync and close(), expiry and
+#                     dispose on an injected clock, sessions that expire
+#                     clients before their credentials and drop them on
+#                     credential errors from a stub S3 on 127.0.0.1, the
+#                     session key memo, redaction, release accounting, the
+#                     README examples, strict TypeScript over index.d.ts and
 #                     examples/async.js, and an S3 round trip against moto's
 #                     server on 127.0.0.1; CLIENTCACHE_REQUIRE_S3=1 makes a
 #                     missing server a failure, not a skip)
 #   make bench-node   get-hit vs lru-cache, cached client('s3') vs new
 #                     S3Client, an awaited getOrCreateAsync hit vs the
-#                     synchronous get / getOrCreate hits (target ≤ 1.2×)
+#                     synchronous get / getOrCreate hits (target ≤ 1.2×), a
+#                     get hit on a cache with a ttl vs without (≤ 1.15×)
 #   make demo-node    the Node demo report (bindings/node/demo.js)
 #
 # On a fresh Debian machine scripts/ensure.sh installs node + npm, a C
