@@ -205,7 +205,7 @@ export interface WithTtl<V> {
  * `withTtl(client, ms)` caches `client` with that lifetime (`0` or
  * `Infinity`: never expires), over the call's `{ ttl }` and the cache's.
  * @example
- * cache.getOrCreate(key, () => withTtl(new S3Client({ credentials }), credentials.expiration - Date.now() - 300_000));
+ * cache.getOrCreate(key, () => withTtl(new S3Client({ credentials }), credentials.expiration.getTime() - Date.now() - 300_000));
  */
 export function withTtl<V>(value: V, ttl: number): WithTtl<V>;
 

@@ -63,6 +63,14 @@ for (const evictionPolicy of ['LRU', 'LFU']) {
     assert.equal(stats.misses, 1);
     assert.equal(stats.hits, 2);
     assert.throws(() => cache.getOrThrow(key(2)), (err) => err.code === 'ERR_CLIENTCACHE_NOT_FOUND');
+    // an expired key is absent: set() and getOrCreate() put a new value there
+    cache.set(key(3), fakeClient('c'));
+    clock.advance(1000);
+    cache.set(key(3), fakeClient('c2'));
+    assert.equal(cache.get(key(3)).name, 'c2');
+    clock.advance(1000);
+    assert.equal(cache.getOrCreate(key(3), () => fakeClient('c3')).name, 'c3');
+    assert.deepEqual(seen.slice(2).map((x) => `${x[0]}:${x[2]}`), ['c:expire', 'c2:expire']);
   });
 
   test(`${evictionPolicy}: per-entry lifetimes override the cache's (set, getOrCreate, getOrCreateAsync, withTtl)`, async () => {
@@ -293,4 +301,19 @@ test('expiry options are checked', () => {
   assert.throws(() => cache.getOrCreate(key(1), () => fakeClient('a'), { ttl: 'x' }), /ttl/);
   assert.throws(() => withTtl(fakeClient('a'), -1), /ttl/);
   assert.equal(cache.size, 0);
+});
+
+test('shrinking maxSize tells dispose "evict", expired entries first', () => {
+  const clock = manualClock();
+  const { seen, dispose } = recorder();
+  const cache = new ClientCache({ maxSize: 4, clock, dispose });
+  cache.set(key(1), fakeClient('lru'));
+  cache.set(key(2), fakeClient('mid'));
+  cache.set(key(3), fakeClient('short'), { ttl: 5 });
+  cache.set(key(4), fakeClient('mru'));
+  clock.advance(5);
+  cache.maxSize = 2;
+  assert.deepEqual(seen.map((x) => `${x[0]}:${x[2]}`), ['short:expire', 'lru:evict']);
+  assert.deepEqual(cache.stats().evictions, 1);
+  cache.close();
 });
