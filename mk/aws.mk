@@ -5,7 +5,13 @@
 #                    moto's S3 server started on 127.0.0.1 for the run by
 #                    scripts/with-s3-server.sh; CLIENTCACHE_REQUIRE_S3=1 makes
 #                    the round-trip test fail instead of skipping if the
-#                    server is missing. fmt + clippy run in test-rust.
+#                    server is missing. fmt + clippy run in test-rust. Then
+#                    package-aws.
+#   make package-aws `cargo package` (verified: the packaged sources build on
+#                    their own) for the two published crates, clientcache and
+#                    clientcache-aws. Their manifests include the library
+#                    sources only (tests and examples use repository files),
+#                    hence cargo's "ignoring test/example" warnings.
 #   make bench-aws   cached client::<aws_sdk_s3::Client>() hit vs aws_config
 #                    load + Client::new per call (examples/bench.rs)
 #   make demo-aws    the Rust demo report (examples/demo.rs)
@@ -15,12 +21,19 @@
 
 AWS_CARGO_FLAGS := --locked -p clientcache-aws
 
-.PHONY: test-aws bench-aws demo-aws
+.PHONY: test-aws package-aws bench-aws demo-aws
 
 test-aws: lib
 	@$(ENSURE) rust moto
 	@echo "== clientcache-aws tests (moto S3 server on 127.0.0.1)"
 	cd rust && CLIENTCACHE_REQUIRE_S3=1 $(WITH_S3) $(CARGO) test $(AWS_CARGO_FLAGS)
+	@$(MAKE) --no-print-directory package-aws
+
+# --allow-dirty: a working tree with uncommitted changes packages as it is.
+package-aws:
+	@$(ENSURE) rust
+	@echo "== cargo package: clientcache, clientcache-aws"
+	cd rust && $(CARGO) package --locked --allow-dirty -p clientcache -p clientcache-aws
 
 bench-aws:
 	@$(ENSURE) rust

@@ -24,6 +24,39 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Any service
+//!
+//! [`client`] and [`Session::client`] take a client type that implements
+//! [`SdkClient`] (this crate implements it for `aws_sdk_s3::Client`).
+//! Any other `aws-sdk-*` client is cached through its own constructor
+//! from `&SdkConfig`, as with Go's `NewFromConfig`, without a newtype:
+//! [`Session::client_with`]`("dynamodb", &params, aws_sdk_dynamodb::Client::new)`.
+//! It shares the key, single-flight, expiry and invalidation of the typed
+//! path.
+//!
+//! # Cached clients never outlive their credentials
+//!
+//! - **Expiry.** A client built from static credentials that carry an
+//!   expiry ([`ClientParams::credentials_expiring`],
+//!   [`ClientParams::static_credentials`]) leaves the cache a refresh
+//!   margin before they expire (5 minutes by default,
+//!   [`SessionBuilder::refresh_margin`]). The expiry is not part of the key
+//!   (docs/identity.md, "Credential metadata is not identity"). Clients
+//!   whose credentials come from a provider, a profile or the environment
+//!   do not expire, unless the session has a time-to-live
+//!   ([`SessionBuilder::time_to_live`]). Both use the core's per-entry
+//!   deadlines, so expirations show in [`Stats::expirations`].
+//! - **Invalidation.** A client whose request fails with an expired or
+//!   invalid credentials error (HTTP 400, 401 or 403 with a code of
+//!   [`AUTH_ERROR_CODES`]) is removed from its cache, if the key still
+//!   holds that client, and the next call builds a new one; the caller gets
+//!   the SDK's error unchanged. [`SessionBuilder::invalidate_on_auth_error`]
+//!   turns it off.
+//! - **Causes.** [`SessionBuilder::on_evict`] hears of every client that
+//!   leaves a cache, with its [`RemovalCause`].
+//!
+//! The [`Session`] documentation has the details and examples.
+//!
 //! # Identity
 //!
 //! The key of a client is built from the call's [`ClientParams`] merged over
@@ -38,6 +71,7 @@
 //! | `.region_name(r)` | `region_name` | region |
 //! | `.endpoint_url(url)` | `endpoint_url` | endpoint URL |
 //! | `.credentials(id, secret, token)` | `aws_access_key_id`, `aws_secret_access_key`, `aws_session_token` (digested) | static credentials |
+//! | `.credentials_expiring(id, secret, token, at)`, `.static_credentials(&c)` | the same (the expiry is not in the key) | static credentials with an expiry |
 //! | `.credentials_provider(p)` | `config.credential_provider = "instance:<n>"` | that provider |
 //! | `.profile_name(p)` | `profile_name` | region, credentials and settings of the profile |
 //! | `.profile_files(config, credentials)` | `config.profile_files` | where profiles are read |
@@ -117,6 +151,11 @@
 //! `make bench-aws` measures it against `aws_config` load + `Client::new`.
 
 #![warn(missing_docs)]
+
+// The README's examples are compiled and run with the doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 mod auth;
 mod build;
