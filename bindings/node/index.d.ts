@@ -529,8 +529,9 @@ export interface SessionOptions {
  * Names of SDK errors (`err.name`, or `Code` / `code`) that mean a client's
  * credentials are expired or not accepted: `ExpiredToken`,
  * `ExpiredTokenException`, `RequestExpired`, `InvalidClientTokenId`,
- * `UnrecognizedClientException`, `InvalidAccessKeyId`, `InvalidToken`,
- * `SignatureDoesNotMatch`. Frozen.
+ * `UnrecognizedClientException`, `InvalidAccessKeyId`, `SignatureDoesNotMatch`,
+ * `InvalidToken`, `TokenRefreshRequired` (as clientcache-aws), on an HTTP
+ * 400, 401 or 403 response. Frozen.
  */
 export const credentialErrorNames: readonly string[];
 

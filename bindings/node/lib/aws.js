@@ -340,22 +340,28 @@ const DEFAULT_CREDENTIAL_REFRESH_MARGIN_MS = 5 * 60 * 1000;
  * one of them removes the client from its session cache.
  */
 const CREDENTIAL_ERROR_NAMES = Object.freeze([
-  'ExpiredToken',
-  'ExpiredTokenException',
-  'RequestExpired',
-  'InvalidClientTokenId',
-  'UnrecognizedClientException',
-  'InvalidAccessKeyId',
-  'InvalidToken',
-  'SignatureDoesNotMatch',
+  'ExpiredToken', // S3, STS and other XML services: the session token has expired
+  'ExpiredTokenException', // JSON services (DynamoDB, Kinesis, …): the same
+  'RequestExpired', // EC2 and query services: the signed request is too old
+  'InvalidClientTokenId', // STS, IAM and query services: unknown access key id or token
+  'UnrecognizedClientException', // JSON services: unknown access key id or token
+  'InvalidAccessKeyId', // S3: unknown access key id
+  'SignatureDoesNotMatch', // most services: the secret does not match the key id
+  'InvalidToken', // S3: a malformed or otherwise invalid session token
+  'TokenRefreshRequired', // S3: the session token must be refreshed
 ]);
+// The same codes as clientcache-aws (rust/aws/src/auth.rs), on the same
+// HTTP statuses; an error without an HTTP status is judged by name alone.
+const CREDENTIAL_ERROR_STATUSES = new Set([400, 401, 403]);
 const CREDENTIAL_ERRORS = new Set(CREDENTIAL_ERROR_NAMES);
 const INVALIDATE_MIDDLEWARE = 'clientcacheInvalidateOnAuthError';
 
 function isCredentialError(err) {
   if (err === null || (typeof err !== 'object' && typeof err !== 'function')) return false;
   try {
-    return CREDENTIAL_ERRORS.has(err.name) || CREDENTIAL_ERRORS.has(err.Code) || CREDENTIAL_ERRORS.has(err.code);
+    if (!(CREDENTIAL_ERRORS.has(err.name) || CREDENTIAL_ERRORS.has(err.Code) || CREDENTIAL_ERRORS.has(err.code))) return false;
+    const status = err.$metadata && err.$metadata.httpStatusCode;
+    return typeof status !== 'number' || CREDENTIAL_ERROR_STATUSES.has(status);
   } catch {
     return false; // a hostile getter: not ours to judge
   }

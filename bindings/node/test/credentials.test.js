@@ -167,19 +167,22 @@ test('a call refused with ExpiredToken removes the cached client; the caller get
   }
 });
 
-test('every documented credential error invalidates; other errors do not', async () => {
+test('every documented credential error invalidates (HTTP 400, 401, 403); other errors and statuses do not', async () => {
   assert.ok(credentialErrorNames.includes('ExpiredToken'));
   assert.ok(Object.isFrozen(credentialErrorNames));
-  for (const code of [...credentialErrorNames, 'AccessDenied', 'NoSuchBucket']) {
-    const stub = await stubS3(code, code === 'NoSuchBucket' ? 404 : 403);
+  assert.equal(credentialErrorNames.length, 9);
+  const cases = [...credentialErrorNames.map((code) => [code, 403, true]),
+    ['ExpiredToken', 400, true], ['InvalidClientTokenId', 401, true],
+    ['ExpiredToken', 500, false], ['AccessDenied', 403, false], ['NoSuchBucket', 404, false]];
+  for (const [code, status, expected] of cases) {
+    const stub = await stubS3(code, status);
     const session = new Session();
     try {
       const cfg = stubConfig(stub.endpoint);
       const first = session.client('s3', cfg);
       const err = await first.send(new ListObjectsV2Command({ Bucket: 'b' })).then(() => undefined, (e) => e);
       assert.equal(err.name, code);
-      const expected = credentialErrorNames.includes(code);
-      assert.equal(session.client('s3', cfg) !== first, expected, `${code}: invalidated = ${expected}`);
+      assert.equal(session.client('s3', cfg) !== first, expected, `${code} (HTTP ${status}): invalidated = ${expected}`);
     } finally {
       session.close();
       await stub.close();
