@@ -15,6 +15,10 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
+
+use aws_smithy_async::future::timeout::Timeout;
+use aws_smithy_async::rt::sleep::{AsyncSleep, SharedAsyncSleep};
 
 use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
@@ -58,6 +62,11 @@ pub const AUTH_ERROR_CODES: &[&str] = &[
 /// hundred bytes); their code is then only taken from the headers.
 const MAX_ERROR_BODY: u64 = 64 * 1024;
 
+/// How long reading such a body may take. The SDK's stalled-stream
+/// protection only starts after the connector returns, so this bounds a
+/// server that sends the headers of an error and then stalls.
+const ERROR_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// What to do when a response of the watched client carries an auth error
 /// code (the code is passed along).
 pub(crate) type Hook = Arc<dyn Fn(&str) + Send + Sync>;
@@ -92,6 +101,7 @@ impl HttpClient for Watched {
         SharedHttpConnector::new(WatchedConnector {
             inner: self.inner.http_connector(settings, components),
             hook: Arc::clone(&self.hook),
+            sleep: components.sleep_impl(),
         })
     }
 
@@ -105,6 +115,7 @@ impl HttpClient for Watched {
 struct WatchedConnector {
     inner: SharedHttpConnector,
     hook: Hook,
+    sleep: Option<SharedAsyncSleep>,
 }
 
 impl fmt::Debug for WatchedConnector {
@@ -119,9 +130,10 @@ impl HttpConnector for WatchedConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         let sent = self.inner.call(request);
         let hook = Arc::clone(&self.hook);
+        let sleep = self.sleep.clone();
         HttpConnectorFuture::new(async move {
             let mut response = sent.await?;
-            if let Some(code) = auth_error(&mut response).await? {
+            if let Some(code) = auth_error(&mut response, sleep).await? {
                 hook(&code);
             }
             Ok(response)
@@ -131,7 +143,10 @@ impl HttpConnector for WatchedConnector {
 
 /// The auth error code `response` carries, if any. A body that has to be
 /// read for it is read into memory and put back, byte for byte.
-async fn auth_error(response: &mut HttpResponse) -> Result<Option<String>, ConnectorError> {
+async fn auth_error(
+    response: &mut HttpResponse,
+    sleep: Option<SharedAsyncSleep>,
+) -> Result<Option<String>, ConnectorError> {
     if !matches!(response.status().as_u16(), 400 | 401 | 403) {
         return Ok(None);
     }
@@ -148,10 +163,22 @@ async fn auth_error(response: &mut HttpResponse) -> Result<Option<String>, Conne
             if !small {
                 return Ok(None);
             }
-            let body = response.take_body();
-            let bytes = ByteStream::new(body)
-                .collect()
-                .await
+            let collect = ByteStream::new(response.take_body()).collect();
+            let collected = match sleep {
+                Some(sleep) => Timeout::new(collect, sleep.sleep(ERROR_BODY_TIMEOUT))
+                    .await
+                    .map_err(|_| {
+                        ConnectorError::timeout(
+                            format!(
+                                "the body of an HTTP {} response did not arrive within {ERROR_BODY_TIMEOUT:?}",
+                                response.status().as_u16()
+                            )
+                            .into(),
+                        )
+                    })?,
+                None => collect.await,
+            };
+            let bytes = collected
                 .map_err(|e| ConnectorError::io(e.into()))?
                 .into_bytes();
             let code = body_code(&bytes);

@@ -258,6 +258,28 @@ impl SessionBuilder {
         self
     }
 
+    /// Temporary static credentials used when the params give none of
+    /// their own, with their expiry ([`ClientParams::credentials_expiring`]):
+    /// the clients built from them leave the cache a refresh margin before
+    /// `expires_at`. For credentials that get renewed, pass a credentials
+    /// provider in the defaults instead, or build a new session with the
+    /// new credentials.
+    pub fn credentials_expiring(
+        mut self,
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+        session_token: Option<String>,
+        expires_at: SystemTime,
+    ) -> Self {
+        self.defaults = self.defaults.credentials_expiring(
+            access_key_id,
+            secret_access_key,
+            session_token,
+            expires_at,
+        );
+        self
+    }
+
     /// Reads profiles from these files instead of `~/.aws/config` and
     /// `~/.aws/credentials` (or `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`):
     /// [`ClientParams::profile_files`] of the defaults.

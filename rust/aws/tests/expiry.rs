@@ -221,6 +221,27 @@ async fn sdk_credentials_values_and_session_defaults_carry_their_expiry() {
 }
 
 #[tokio::test]
+async fn session_credentials_with_an_expiry() {
+    let clock = ManualClock::new();
+    let session = Session::builder()
+        .clock(clock.clone())
+        .region("us-west-2")
+        .credentials_expiring(
+            "ASIASESSION",
+            "session-secret",
+            None,
+            SystemTime::now() + 10 * MINUTE,
+        )
+        .build()
+        .unwrap();
+    let p = ClientParams::new();
+    let first: S3 = session.client(&p).await.unwrap();
+    clock.advance(6 * MINUTE);
+    let second: S3 = session.client(&p).await.unwrap();
+    assert!(!same(&first, &second));
+}
+
+#[tokio::test]
 async fn clear_and_capacity_are_reported_to_on_evict() {
     let evictions = Evictions::default();
     let session = Session::builder()
