@@ -122,6 +122,10 @@
             env = {
               CLIENTCACHE_LIB_DIR = "${libclientcache}/lib";
               CLIENTCACHE_INCLUDE_DIR = "${libclientcache}/include";
+              # Nix gives a builder a terminal as stdout; `node --test` would
+              # then force colours into the test processes and the programs
+              # they run, whose output some tests compare exactly.
+              FORCE_COLOR = "0";
             };
             dontConfigure = true;
             buildPhase = ''

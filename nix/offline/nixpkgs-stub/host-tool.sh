@@ -31,7 +31,7 @@ rust_bin() { # the toolchain's own binary, so rustup is not needed at run time
 find_bin() {
   case "$1" in
     cargo|rustc|rustdoc|rustfmt|cargo-fmt|cargo-clippy|clippy-driver) rust_bin "$1" ;;
-    *) PATH="$search" command -v "$1" ;;
+    *) PATH="$search" type -P "$1" ;; # a path, never a shell builtin
   esac
 }
 
