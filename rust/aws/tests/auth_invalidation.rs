@@ -190,3 +190,23 @@ async fn a_client_that_outlives_its_session_fails_normally() {
     };
     failing_call(&s3).await;
 }
+
+#[tokio::test]
+async fn a_json_protocol_error_body_is_recognised_too() {
+    // The shape of an error from a JSON service (DynamoDB, Kinesis, …); the
+    // watcher does not depend on the client's protocol.
+    let body = r#"{"__type":"com.amazon.coral.service#ExpiredTokenException","message":"The security token included in the request is expired"}"#;
+    let stub = Stub::start("400 Bad Request", "application/x-amz-json-1.0", body);
+    let session = Session::new();
+    let p = params(&stub.url);
+    let key = session.client_key("s3", &p).unwrap();
+    let s3: S3 = session.client(&p).await.unwrap();
+    let err = s3
+        .list_objects_v2()
+        .bucket("bucket")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.raw_response().unwrap().status().as_u16(), 400);
+    assert!(!session.cache(Policy::Lru).contains(&key));
+}
