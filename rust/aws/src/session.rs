@@ -189,14 +189,7 @@ impl Inner {
     /// still holds it (a newer client under the same key stays).
     fn invalidate(&self, index: usize, key: &Key, id: u64) {
         let cache = &self.caches[index];
-        if !cache.peek(key).is_ok_and(|slot| slot.id == id) {
-            return;
-        }
-        // The core has no compare-and-remove: were the entry replaced in
-        // the instant between the peek and this removal (it would have to
-        // leave and a new client be built meanwhile), the newer client
-        // would be removed instead, costing one extra build.
-        let _ = cache.remove(key);
+        let _ = cache.remove_if(key, |slot| slot.id == id);
     }
 }
 

@@ -672,6 +672,35 @@ impl<V: Clone> Cache<V> {
         }
     }
 
+    /// Takes `key` out only if `condition` holds for its live value, and
+    /// returns that value: a compare-and-remove, atomic under the cache's
+    /// lock (`condition` runs under it, so it must not use the cache).
+    /// `Ok(None)` when the key is absent or the condition is false;
+    /// `KindMismatch` for a key of the other kind.
+    pub fn remove_if(
+        &self,
+        key: &Key,
+        condition: impl FnOnce(&V) -> bool,
+    ) -> Result<Option<V>, Error> {
+        self.check_kind(key)?;
+        let clock = &self.shared.clock;
+        let removed = self.locked(|inner, out| {
+            let value = inner.live(key, false, clock, out)?;
+            if !condition(&value) {
+                return None;
+            }
+            let removed = inner.take(key);
+            if removed.is_some() {
+                inner.stats.removals += 1;
+            }
+            removed
+        });
+        Ok(removed.map(|(key, value)| {
+            self.depart(vec![(key, value.clone(), RemovalCause::Removed)]);
+            value
+        }))
+    }
+
     /// Takes out the next victim (expired entries leave first, as
     /// `Expired`); `NotFound` when empty.
     pub fn pop_victim(&self) -> Result<(Key, V), Error> {
@@ -1185,5 +1214,22 @@ mod tests {
         assert_eq!(cache.stats(), stats, "no hit, miss or removal counted");
         assert_eq!(cache.peek(&client).unwrap(), "c");
         assert_eq!(cache.lookup(&client).unwrap(), Some("c"));
+        assert!(matches!(
+            cache.remove_if(&resource, |_| true),
+            Err(Error::KindMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn remove_if_takes_the_entry_only_when_the_condition_holds() {
+        let cache: Cache<&str> = Cache::new(Kind::Client, Policy::Lru, 2).unwrap();
+        let key = Key::client("s3", &Params::new()).unwrap();
+        assert_eq!(cache.remove_if(&key, |_| true).unwrap(), None);
+        cache.insert(key.clone(), "old").unwrap();
+        assert_eq!(cache.remove_if(&key, |v| *v == "new").unwrap(), None);
+        assert_eq!(cache.len(), 1);
+        assert_eq!(cache.remove_if(&key, |v| *v == "old").unwrap(), Some("old"));
+        assert!(cache.is_empty());
+        assert_eq!(cache.stats().removals, 1);
     }
 }

@@ -30,3 +30,8 @@ pub use error::{Error, InsertError};
 pub use key::{CANONICAL_VERSION, Difference, Key, Kind, SECRET_PARAMS};
 pub use store::Policy;
 pub use value::{Params, Value};
+
+/// The crate README's example is compiled and run as a doc-test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
