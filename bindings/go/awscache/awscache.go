@@ -1,8 +1,8 @@
 // Package awscache returns cached aws-sdk-go-v2 clients: one call gives the
 // client for a service and its options, built with config.LoadDefaultConfig
 // and the service's constructor on a miss (single-flight: concurrent callers
-// for the same client wait for one build) and served from a clientcache
-// Cache on every later call.
+// for the same client wait for one build, each until its own context ends)
+// and served from a clientcache Cache on every later call.
 //
 //	sess, _ := awscache.NewSession()
 //	s3c, err := awscache.S3(ctx, sess,
@@ -599,9 +599,17 @@ func (s *Session) entry(op, service string, opts []Option) (*memoEntry, clientca
 
 // Client returns the session's cached client for service ("s3",
 // "dynamodb", ...) and opts. On a miss it loads the configuration with
-// config.LoadDefaultConfig(ctx, ...) and builds the client with newFn (the
-// service's NewFromConfig); concurrent callers for the same client wait for
-// that one build. ctx is used only by that build.
+// config.LoadDefaultConfig and builds the client with newFn (the service's
+// NewFromConfig); concurrent callers for the same client wait for that one
+// build (clientcache.Cache.GetOrCreateContext).
+//
+// ctx bounds this caller's wait: when it ends, Client returns ctx.Err() at
+// once, and the build goes on for the other callers. The build runs with a
+// context that carries ctx's values but not its deadline or cancellation;
+// it is cancelled only when every caller waiting for that client has gone,
+// and then nothing is cached. A failed build fails every caller waiting for
+// it (an error matching clientcache.ErrFactoryFailed that wraps the SDK's
+// error) and is not cached. A hit ignores ctx.
 func Client[C any, O any](ctx context.Context, s *Session, service string,
 	newFn func(aws.Config, ...func(*O)) C, opts ...Option) (C, error) {
 	var zero C
@@ -618,7 +626,7 @@ func Client[C any, O any](ctx context.Context, s *Session, service string,
 		optFns = append(optFns, f)
 	}
 	key := e.key
-	v, err := s.Cache(policy).GetOrCreate(key, func() (any, error) {
+	v, err := s.Cache(policy).GetOrCreateContext(ctx, key, func(ctx context.Context) (any, error) {
 		cfg, err := config.LoadDefaultConfig(ctx, e.st.loadOptions()...)
 		if err != nil {
 			return nil, err

@@ -256,6 +256,87 @@ func TestSingleFlightBuild(t *testing.T) {
 	}
 }
 
+// A caller's context ends only its own wait for a client: the first caller
+// leaving does not cancel the build another caller waits for, and when
+// every caller has left nothing is cached and the next call builds again.
+func TestClientWaitEndsWithItsContext(t *testing.T) {
+	isolate(t)
+	sess := newSession(t)
+	var builds atomic.Int64
+	started, finish := make(chan struct{}), make(chan struct{})
+	slowS3 := func(cfg aws.Config, fns ...func(*s3.Options)) *s3.Client {
+		if builds.Add(1) == 1 {
+			close(started)
+			<-finish // ignores cancellation: nothing in newFn can see it
+		}
+		return s3.NewFromConfig(cfg, fns...)
+	}
+	cache := sess.Cache(clientcache.LRU)
+	misses := func() uint64 { st, _ := cache.Stats(); return st.Misses }
+
+	// The first caller starts the build, a second one waits, the first leaves.
+	first, cancelFirst := context.WithCancel(context.Background())
+	firstErr := make(chan error, 1)
+	go func() {
+		_, err := awscache.Client(first, sess, "s3", slowS3, demoOptions()...)
+		firstErr <- err
+	}()
+	<-started
+	second := make(chan *s3.Client, 1)
+	go func() {
+		c, err := awscache.Client(context.Background(), sess, "s3", slowS3, demoOptions()...)
+		if err != nil {
+			t.Error(err)
+		}
+		second <- c
+	}()
+	for misses() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // from its miss to waiting for the build
+	cancelFirst()
+	select {
+	case err := <-firstErr:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("first caller: %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first caller did not return after its context was cancelled")
+	}
+	close(finish)
+	c := <-second
+	if c == nil || builds.Load() != 1 {
+		t.Fatalf("second caller: %v after %d builds", c, builds.Load())
+	}
+	if again, err := awscache.Client(first, sess, "s3", slowS3, demoOptions()...); err != nil || again != c {
+		t.Fatalf("a hit (whatever the context): %v %v", again, err)
+	}
+
+	// Everyone leaves: nothing is cached, and the next call builds again.
+	builds.Store(0)
+	started, finish = make(chan struct{}), make(chan struct{})
+	opts := append(demoOptions(), awscache.WithRegion("eu-north-1"))
+	ctx, cancel := context.WithCancel(context.Background())
+	leftErr := make(chan error, 1)
+	go func() {
+		_, err := awscache.Client(ctx, sess, "s3", slowS3, opts...)
+		leftErr <- err
+	}()
+	<-started
+	cancel()
+	if err := <-leftErr; !errors.Is(err, context.Canceled) {
+		t.Fatalf("only caller: %v", err)
+	}
+	c2, err := awscache.Client(context.Background(), sess, "s3", slowS3, opts...)
+	if err != nil || c2 == nil || builds.Load() != 2 {
+		t.Fatalf("after everyone left: %v %v, %d builds (want 2)", c2, err, builds.Load())
+	}
+	close(finish)
+	if got, _ := awscache.Client(context.Background(), sess, "s3", slowS3, opts...); got != c2 {
+		t.Fatal("the abandoned build replaced the cached client")
+	}
+}
+
 // A real round trip against the S3-compatible server that
 // scripts/with-s3-server.sh starts (moto), through a cached client.
 func TestS3RoundTrip(t *testing.T) {
