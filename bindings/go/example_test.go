@@ -1,8 +1,10 @@
 package clientcache_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/clientcache/clientcache/bindings/go"
 )
@@ -108,6 +110,47 @@ func ExampleCache_GetOrCreate() {
 	// Output:
 	// a dynamodb client true 1
 	// true false
+}
+
+// GetOrCreateContext: callers of a key that is being built wait for that
+// one build, each until its own context ends. A caller that gives up gets
+// its context's error at once; the build goes on, and the others get the
+// value.
+func ExampleCache_GetOrCreateContext() {
+	cache, _ := clientcache.NewClientCache[string]()
+	defer cache.Close()
+	key, _ := clientcache.NewClientKey("s3", clientcache.Params{"region_name": "eu-west-1"})
+
+	started, ready := make(chan struct{}), make(chan struct{})
+	build := func(ctx context.Context) (string, error) {
+		close(started)
+		select {
+		case <-ready: // e.g. config.LoadDefaultConfig(ctx, ...)
+			return "an s3 client", nil
+		case <-ctx.Done(): // every caller has left
+			return "", context.Cause(ctx)
+		}
+	}
+	first := make(chan string)
+	go func() {
+		v, _ := cache.GetOrCreateContext(context.Background(), key, build)
+		first <- v
+	}()
+	<-started
+
+	hurried, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	_, err := cache.GetOrCreateContext(hurried, key, build) // waits 10 ms for the build
+	fmt.Println(errors.Is(err, context.DeadlineExceeded))
+
+	close(ready)
+	fmt.Println(<-first)
+	v, _ := cache.GetOrCreateContext(hurried, key, build) // a hit, whatever the context
+	fmt.Println(v)
+	// Output:
+	// true
+	// an s3 client
+	// an s3 client
 }
 
 // Every value the cache took is handed to WithOnRelease exactly once, when

@@ -1,4 +1,4 @@
-// Command clientcache-demo is the Go section of `make demo` (issue 7): it
+// Command clientcache-demo is the Go section of `make demo`: it
 // builds the demo key through the Go API and prints its fingerprint and
 // label, caches real aws-sdk-go-v2 S3 clients, shows a hit, an LRU and an
 // LFU eviction, the exists and not-found errors and the stats, then measures

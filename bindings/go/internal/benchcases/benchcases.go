@@ -1,6 +1,6 @@
 // Package benchcases holds the benchmark bodies shared by `go test -bench`
 // (bench_test.go files) and cmd/clientcache-bench, which runs them in one
-// process and prints the ratios against the targets of issue 3.
+// process and prints the ratios against the binding's performance targets.
 package benchcases
 
 import (
@@ -20,7 +20,7 @@ import (
 
 const entries = 10
 
-// DemoOptions are the options of the demo key (DESIGN, issue 7).
+// DemoOptions are the options of the demo key (`make demo`).
 func DemoOptions() []awscache.Option {
 	return []awscache.Option{
 		awscache.WithRegion("us-west-2"),
@@ -31,11 +31,23 @@ func DemoOptions() []awscache.Option {
 
 // GetHit: Cache.Get of a present key in a full cache of 10.
 func GetHit(b *testing.B) {
+	c, keys := hitCache(b)
+	defer c.Close()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.Get(keys[i%entries]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// hitCache is a full cache of 10 with its keys, as GetHit uses it.
+func hitCache(b *testing.B) (*clientcache.Cache[*int], []*clientcache.Key) {
 	c, err := clientcache.NewClientCache[*int](clientcache.WithMaxSize(entries))
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer c.Close()
 	keys := make([]*clientcache.Key, entries)
 	for i := range keys {
 		k, err := clientcache.NewClientKey("s3", clientcache.Params{"region_name": fmt.Sprintf("region-%d", i)})
@@ -48,10 +60,34 @@ func GetHit(b *testing.B) {
 		}
 		keys[i] = k
 	}
+	return c, keys
+}
+
+// GetOrCreateHit: Cache.GetOrCreate of a present key, GetHit's workload.
+func GetOrCreateHit(b *testing.B) {
+	c, keys := hitCache(b)
+	defer c.Close()
+	create := func() (*int, error) { b.Fatal("miss"); return nil, nil }
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := c.Get(keys[i%entries]); err != nil {
+		if _, err := c.GetOrCreate(keys[i%entries], create); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// GetOrCreateContextHit: Cache.GetOrCreateContext of a present key,
+// GetHit's workload.
+func GetOrCreateContextHit(b *testing.B) {
+	c, keys := hitCache(b)
+	defer c.Close()
+	ctx := context.Background()
+	create := func(context.Context) (*int, error) { b.Fatal("miss"); return nil, nil }
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.GetOrCreateContext(ctx, keys[i%entries], create); err != nil {
 			b.Fatal(err)
 		}
 	}
