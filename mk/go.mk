@@ -10,8 +10,10 @@
 #                  and the Example functions built with
 #                  -tags clientcache_pkgconfig
 #   make test-go-fuzz  only the bounded fuzzing (GO_FUZZTIME=250000x each)
-#   make bench-go  cmd/clientcache-bench: get-hit vs hashicorp/golang-lru and
-#                  the cached S3 client vs building one per call, with ratios
+#   make bench-go  cmd/clientcache-bench: get-hit vs hashicorp/golang-lru,
+#                  the GetOrCreate and GetOrCreateContext hits vs the Get hit
+#                  (interleaved rounds, median ratios), and the cached S3
+#                  client vs building one per call, with ratios
 #   make demo-go   cmd/clientcache-demo, the Go section of `make demo`
 #
 # By default cgo links rust/target/release/libclientcache.so (with an rpath),

@@ -114,8 +114,10 @@ func (st *state[V]) dropValue(id valueID) {
 }
 
 // Cache is a bounded cache of V values keyed by *Key, backed by the Rust
-// core: identity, eviction (LRU or LFU), single-flight and statistics all
-// live there. It is safe for concurrent use.
+// core: identity, eviction (LRU or LFU), the stored values and statistics
+// live there. GetOrCreate's single-flight waits in Go (parked goroutines,
+// see GetOrCreateContext) and lands each build through the core. It is safe
+// for concurrent use.
 //
 // A Cache holds native memory: call Close when done (a finalizer is only a
 // safety net). After Close every method fails with ErrClosed, or returns

@@ -1,9 +1,10 @@
 // Package clientcache is the Go binding of clientcache: a bounded,
 // concurrency-safe cache for AWS SDK clients with deterministic identity and
 // LRU / LFU eviction. Identity (canonical key, fingerprint, label),
-// eviction, single-flight and statistics live in the Rust core
+// eviction, the stored values and statistics live in the Rust core
 // (libclientcache, C ABI in include/clientcache.h); this package is a thin
-// cgo layer that translates types and errors and holds Go values.
+// cgo layer that translates types and errors, holds Go values, and lets
+// GetOrCreate's callers wait for a build as parked goroutines.
 //
 // # Keys
 //
@@ -26,6 +27,18 @@
 // ErrInvalidArgument, ErrKindMismatch, ErrFactoryFailed and ErrClosed, and
 // carry the core's message (*Error).
 //
+// # Waiting for a build
+//
+// GetOrCreate and GetOrCreateContext are single-flight: on a miss one
+// factory runs, on a goroutine of its own, and the other callers of the key
+// wait for it. They wait in Go, parked on a channel, so waiting holds no OS
+// thread, and each caller of GetOrCreateContext stops waiting when its own
+// context ends, without affecting the build or the other callers. The
+// build's context keeps the values of the first caller's context and is
+// cancelled only when every caller has left (or the cache is closed); the
+// outcome lands through the core's insert, and errors are shared by every
+// caller of the build. GetOrCreateContext has the details.
+//
 // # Values and lifetimes
 //
 // Go pointers never enter C. A value given to the core is held through a
@@ -33,8 +46,7 @@
 // runs exactly once per value, when it is in no cache (copies share values)
 // and no call is reading it, and then calls the WithOnRelease function. The
 // handle itself is deleted after a grace period (reclaim.go), so a Get needs
-// one cgo call. GetOrCreate's factory is reached from C through a
-// runtime/cgo.Handle. Caches and keys own native memory: Close frees it at
+// one cgo call. Caches and keys own native memory: Close frees it at
 // once and is idempotent; a finalizer is only a safety net; any use after
 // Close fails with ErrClosed.
 // Every method is safe for concurrent use, except Close racing with other
