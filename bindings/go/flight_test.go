@@ -646,3 +646,74 @@ func TestCloseDuringBuild(t *testing.T) {
 		t.Fatalf("after Close: %v", err)
 	}
 }
+
+// Callers with random deadlines, factories of random length, and Set,
+// Remove and Get racing with them on a few keys: every call returns a value
+// or its own context's error (or ErrExists / ErrNotFound for Set / Remove),
+// and after Close every value a factory or Set produced has been released
+// exactly once.
+func TestCancellationHammer(t *testing.T) {
+	const goroutines, iterations, nkeys = 32, 150, 4
+	log := newReleaseLog(t)
+	c, err := clientcache.NewClientCache[*int](clientcache.WithMaxSize(3), clientcache.WithOnRelease(log.onRelease))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ks := make([]*clientcache.Key, nkeys)
+	for i := range ks {
+		ks[i] = regionKey(t, fmt.Sprint("hammer-", i))
+	}
+	var nextID, taken, timedOut, got atomic.Int64
+	var wg sync.WaitGroup
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func(seed int64) {
+			defer wg.Done()
+			rng := rand.New(rand.NewSource(seed))
+			for i := 0; i < iterations; i++ {
+				k := ks[rng.Intn(nkeys)]
+				switch rng.Intn(8) {
+				case 0:
+					if err := c.Set(k, ptr(int(nextID.Add(1)))); err == nil {
+						taken.Add(1)
+					} else if !errors.Is(err, clientcache.ErrExists) {
+						t.Errorf("Set: %v", err)
+					}
+				case 1:
+					if _, err := c.Remove(k); err != nil && !errors.Is(err, clientcache.ErrNotFound) {
+						t.Errorf("Remove: %v", err)
+					}
+				default:
+					ctx, cancel := context.WithTimeout(context.Background(), time.Duration(rng.Intn(3000))*time.Microsecond)
+					sleep := time.Duration(rng.Intn(2000)) * time.Microsecond
+					v, err := c.GetOrCreateContext(ctx, k, func(ctx context.Context) (*int, error) {
+						id := int(nextID.Add(1))
+						taken.Add(1)
+						time.Sleep(sleep)
+						return ptr(id), nil
+					})
+					switch {
+					case err == nil && (v == nil || *v <= 0):
+						t.Errorf("GetOrCreateContext returned %v", v)
+					case err == nil:
+						got.Add(1)
+					case errors.Is(err, context.DeadlineExceeded):
+						timedOut.Add(1)
+					default:
+						t.Errorf("GetOrCreateContext: %v", err)
+					}
+					cancel()
+				}
+			}
+		}(int64(g))
+	}
+	wg.Wait()
+	c.Close() // waits for the builds still running
+	if got := log.total.Load(); got != taken.Load() || taken.Load() == 0 {
+		t.Errorf("released %d values, factories and Set produced %d", got, taken.Load())
+	}
+	if n := clientcache.LiveValues(c); n != 0 {
+		t.Errorf("%d values live after Close", n)
+	}
+	t.Logf("%d values, %d timeouts, %d values built", got.Load(), timedOut.Load(), taken.Load())
+}
