@@ -73,12 +73,19 @@ for m in re.finditer(r"^# pass (\d+)$", text, re.M):                          # 
     passed += int(m[1])
 for m in re.finditer(r"^# fail (\d+)$", text, re.M):
     failed += int(m[1])
-for m in re.finditer(r"^=+ (?:(\d+) failed, )?(\d+) passed", text, re.M):    # pytest
+for m in re.finditer(r"^=*\s*(?:(\d+) failed, )?(\d+) passed\b.* in [0-9.]+s", text, re.M):  # pytest
     passed += int(m[2]); failed += int(m[1] or 0)
+for m in re.finditer(r"^\w+: all (\d+) steps passed", text, re.M):            # step scripts
+    passed += int(m[1])
+packages = len(re.findall(r"^ok\s+\S+\s+[0-9.]+s", text, re.M))              # go test
+failed += len(re.findall(r"^FAIL\s+\S+\s+[0-9.]+s", text, re.M))
 for m in re.finditer(r"Executed (\d+) out of (\d+) tests?: (\d+) tests? pass", text):  # bazel
     passed += int(m[3]); failed += int(m[1]) - int(m[3])
 for m in re.finditer(r"^RFC 8785 differential: (\d+)/(\d+)", text, re.M):
     passed += int(m[1]); failed += int(m[2]) - int(m[1])
-print(f"{passed} passed, {failed} failed" if passed or failed else "-")
+summary = f"{passed} passed, {failed} failed" if passed or failed else ""
+if packages:
+    summary += f"{'; ' if summary else ''}{packages} Go packages ok"
+print(summary or "-")
 PY
 }
