@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -42,6 +43,9 @@ type options struct {
 	policy    Policy
 	maxSize   int
 	onRelease any
+	onEvict   any
+	ttl       time.Duration
+	clock     *manualClock
 }
 
 // WithPolicy selects LRU (default) or LFU eviction.
@@ -62,17 +66,21 @@ func WithMaxSize(n int) Option { return func(o *options) { o.maxSize = n } }
 func WithOnRelease[V any](f func(V)) Option { return func(o *options) { o.onRelease = f } }
 
 // Stats are the counters of a cache. Hits and misses are counted by Get,
-// Lookup, GetOrCreate and GetOrCreateContext only, one per call: a call
-// that finds the key is a hit, any other a miss (a caller that waits for
-// another caller's build included), as the core counts them.
+// Lookup, GetOrCreate, GetOrCreateContext and GetOrCreateWithTTL only, one
+// per call: a call that finds the key is a hit, any other a miss (a caller
+// that waits for another caller's build included, and a lookup of an
+// expired entry), as the core counts them. Evictions are for capacity,
+// Removals by Remove and PopVictim, Expirations the entries whose lifetime
+// ended (WithTTL, SetWithTTL, GetOrCreateWithTTL).
 type Stats struct {
-	Hits, Misses, Insertions, Evictions, Removals uint64
-	Len, MaxSize                                  int
+	Hits, Misses, Insertions, Evictions, Removals, Expirations uint64
+	Len, MaxSize                                               int
 }
 
 // state is shared by a cache and its copies, and reached from every entry.
 type state[V any] struct {
 	onRelease func(V)
+	onEvict   func(*Key, V, Cause)
 	live      atomic.Int64 // values handed to the core and not yet released
 	dom       domain       // handle reclamation (reclaim.go)
 }
@@ -156,10 +164,28 @@ func newCache[V any](op string, kind Kind, opts []Option) (*Cache[V], error) {
 		}
 		st.onRelease = f
 	}
+	listen := C.int(0)
+	if o.onEvict != nil {
+		f, ok := o.onEvict.(func(*Key, V, Cause))
+		if !ok {
+			return nil, goError(op, ErrInvalidArgument,
+				fmt.Sprintf("WithOnEvict callback is %T, want func(*clientcache.Key, %T, clientcache.Cause)", o.onEvict, *new(V)), nil)
+		}
+		st.onEvict = f
+		listen = 1
+	}
 	if o.maxSize < 0 {
 		return nil, goError(op, ErrInvalidArgument, fmt.Sprintf("max size %d is negative", o.maxSize), nil)
 	}
-	r := C.cc_cache_new(C.uint32_t(kind), C.uint32_t(o.policy), C.size_t(o.maxSize))
+	ttl, err := cacheTTL(op, o.ttl)
+	if err != nil {
+		return nil, err
+	}
+	clock := C.uintptr_t(0)
+	if o.clock != nil {
+		clock = o.clock.p
+	}
+	r := C.cc_cache_new(C.uint32_t(kind), C.uint32_t(o.policy), C.size_t(o.maxSize), ttl, listen, clock)
 	if r.status != C.CLIENTCACHE_STATUS_OK {
 		return nil, statusError(op, r.status, r.text, r.text_len)
 	}
@@ -192,14 +218,15 @@ func (c *Cache[V]) enter() (uint64, bool) { return c.st.dom.enter(c.gate) }
 
 func (c *Cache[V]) exit(e uint64) { c.st.dom.exit(c.gate, e) }
 
-// Close frees the cache: every value is released at once (WithOnRelease
-// runs for each) unless a copy of the cache still holds it. Callers waiting
+// Close frees the cache: every value is told to WithOnEvict as Cleared,
+// then released at once (WithOnRelease runs for each) unless a copy of the
+// cache still holds it. Callers waiting
 // in GetOrCreate or GetOrCreateContext return ErrClosed at once; the
 // contexts of the builds in progress are cancelled, and Close waits for
 // their factories to return (a value that arrives then is released at
 // once) and for the calls in flight on other goroutines. It is idempotent.
-// Close must not be called from inside a GetOrCreate factory or OnRelease
-// callback of the same cache.
+// Close must not be called from inside a GetOrCreate factory, OnEvict or
+// OnRelease callback of the same cache.
 func (c *Cache[V]) Close() error {
 	if c == nil || !c.gate.close() {
 		return nil
@@ -232,23 +259,32 @@ func keyPtr(op string, k *Key) (*C.clientcache_key, error) {
 // Set inserts v under key. A present key is ErrExists and leaves the cache
 // unchanged; a key of the other kind is ErrKindMismatch. The new entry
 // becomes the most recent; when the cache is then over capacity, victims
-// are evicted (never the new entry).
+// are evicted (expired entries first, then never the new entry). The entry
+// lives for the cache's time-to-live (WithTTL), if any; see SetWithTTL.
 func (c *Cache[V]) Set(key *Key, v V) error {
+	return c.set("Set", key, v, DefaultTTL)
+}
+
+func (c *Cache[V]) set(op string, key *Key, v V, lifetime time.Duration) error {
 	tok, ok := c.enter()
 	if !ok {
-		return closedError("Set")
+		return closedError(op)
 	}
 	defer c.exit(tok)
-	kp, err := keyPtr("Set", key)
+	kp, err := keyPtr(op, key)
+	if err != nil {
+		return err
+	}
+	ttl, err := entryTTL(op, lifetime)
 	if err != nil {
 		return err
 	}
 	id := c.st.newValue(v)
-	r := C.cc_cache_insert(c.ptr, kp, C.uintptr_t(id))
+	r := C.cc_cache_insert(c.ptr, kp, C.uintptr_t(id), ttl)
 	runtime.KeepAlive(key)
 	if r.status != C.CLIENTCACHE_STATUS_OK {
 		c.st.dropValue(id)
-		return statusError("Set", r.status, r.text, r.text_len)
+		return statusError(op, r.status, r.text, r.text_len)
 	}
 	return nil
 }
@@ -461,7 +497,7 @@ func (c *Cache[V]) Stats() (Stats, error) {
 	s := r.stats
 	return Stats{
 		Hits: uint64(s.hits), Misses: uint64(s.misses), Insertions: uint64(s.insertions),
-		Evictions: uint64(s.evictions), Removals: uint64(s.removals),
+		Evictions: uint64(s.evictions), Removals: uint64(s.removals), Expirations: uint64(s.expirations),
 		Len: int(s.len), MaxSize: int(s.max_size),
 	}, nil
 }

@@ -7,7 +7,10 @@ package clientcache
 // #include "shims.h"
 import "C"
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // goClientcacheRelease is the cache's release callback: the core calls it
 // exactly once per inserted value, when no cache and no lease holds it any
@@ -20,6 +23,18 @@ func goClientcacheRelease(value C.uintptr_t) {
 	id := valueID(value)
 	p := values.get(id)
 	(*entryHeader)(p).owner.released(p, id)
+}
+
+// goClientcacheEvict is the cache's eviction listener (installed only for
+// a cache with WithOnEvict): the core calls it once per value that leaves,
+// before the value's release, on the thread that made it leave and never
+// under the cache's lock. key is borrowed for the call.
+//
+//export goClientcacheEvict
+func goClientcacheEvict(key *C.clientcache_key, value C.uintptr_t, cause C.uint32_t) {
+	id := valueID(value)
+	p := values.get(id)
+	(*entryHeader)(p).owner.evicted(p, unsafe.Pointer(key), Cause(cause))
 }
 
 // panicError is a recovered factory panic (flight.go).

@@ -1,5 +1,10 @@
 package clientcache
 
+import (
+	"sync"
+	"time"
+)
+
 // LiveValues is the number of values of c's state handed to the core and
 // not yet released (a test hook).
 func LiveValues[V any](c *Cache[V]) int64 { return c.st.live.Load() }
@@ -39,3 +44,23 @@ func Waiters[V any](c *Cache[V], key *Key) (int, bool) {
 	}
 	return f.waiters, true
 }
+
+// TestClock is a manual clock for lifetimes (a test hook): it starts at 0
+// and moves only by Advance.
+type TestClock struct {
+	mu sync.Mutex
+	m  *manualClock
+}
+
+// NewTestClock returns a clock at 0.
+func NewTestClock() *TestClock { return &TestClock{m: newManualClock()} }
+
+// Advance moves the clock forward by d.
+func (t *TestClock) Advance(d time.Duration) {
+	t.mu.Lock()
+	t.m.advance(d)
+	t.mu.Unlock()
+}
+
+// WithTestClock measures the cache's lifetimes on t.
+func WithTestClock(t *TestClock) Option { return withClock(t.m) }

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -204,7 +205,10 @@ var (
 // its own key (directly, or through the create of another key) gets
 // ErrInvalidArgument rather than waiting forever.
 func (c *Cache[V]) GetOrCreate(key *Key, create func() (V, error)) (V, error) {
-	return c.getOrCreate("GetOrCreate", context.Background(), key, nil, create)
+	if create == nil {
+		return c.getOrCreate("GetOrCreate", context.Background(), key, nil)
+	}
+	return c.getOrCreate("GetOrCreate", context.Background(), key, create)
 }
 
 // GetOrCreateContext returns the value of key, calling create on a miss and
@@ -243,13 +247,17 @@ func (c *Cache[V]) GetOrCreate(key *Key, create func() (V, error)) (V, error) {
 // ErrInvalidArgument, a closed cache or key ErrClosed; Close makes waiting
 // callers return ErrClosed.
 func (c *Cache[V]) GetOrCreateContext(ctx context.Context, key *Key, create func(ctx context.Context) (V, error)) (V, error) {
-	return c.getOrCreate("GetOrCreateContext", ctx, key, create, nil)
+	if create == nil {
+		return c.getOrCreate("GetOrCreateContext", ctx, key, nil)
+	}
+	return c.getOrCreate("GetOrCreateContext", ctx, key, create)
 }
 
-// getOrCreate is both: exactly one of create and plain is used (plain is
-// wrapped only on a miss, so that a hit allocates nothing).
-func (c *Cache[V]) getOrCreate(op string, ctx context.Context, key *Key,
-	create func(context.Context) (V, error), plain func() (V, error)) (V, error) {
+// getOrCreate is all three: build is a func(context.Context) (V,
+// time.Duration, error), a func(context.Context) (V, error) or a
+// func() (V, error), nil for none (it is wrapped only on a miss, so that a
+// hit allocates nothing).
+func (c *Cache[V]) getOrCreate(op string, ctx context.Context, key *Key, build any) (V, error) {
 	var zero V
 	tok, ok := c.enter()
 	if !ok {
@@ -260,7 +268,7 @@ func (c *Cache[V]) getOrCreate(op string, ctx context.Context, key *Key,
 		c.exit(tok)
 		return zero, err
 	}
-	if ctx == nil || (create == nil && plain == nil) {
+	if ctx == nil || build == nil {
 		c.exit(tok)
 		what := "nil context"
 		if ctx != nil {
@@ -287,15 +295,27 @@ func (c *Cache[V]) getOrCreate(op string, ctx context.Context, key *Key,
 	if err := ctx.Err(); err != nil {
 		return zero, err
 	}
-	if create == nil {
-		create = func(context.Context) (V, error) { return plain() }
+	var create func(context.Context) (V, time.Duration, error)
+	switch f := build.(type) {
+	case func(context.Context) (V, time.Duration, error):
+		create = f
+	case func(context.Context) (V, error):
+		create = func(ctx context.Context) (V, time.Duration, error) {
+			v, err := f(ctx)
+			return v, DefaultTTL, err
+		}
+	case func() (V, error):
+		create = func(context.Context) (V, time.Duration, error) {
+			v, err := f()
+			return v, DefaultTTL, err
+		}
 	}
 	return c.join(op, ctx, key, kp, create)
 }
 
 // join waits for the key's build in progress, or starts one.
 func (c *Cache[V]) join(op string, ctx context.Context, key *Key, kp *C.clientcache_key,
-	create func(context.Context) (V, error)) (V, error) {
+	create func(context.Context) (V, time.Duration, error)) (V, error) {
 	var zero V
 	id, ok := key.identity()
 	if !ok {
@@ -420,7 +440,7 @@ func (fl *flights[V]) close() {
 }
 
 // build runs on a goroutine of its own: the factory, then the landing.
-func (c *Cache[V]) build(op string, f *flight[V], key *Key, create func(context.Context) (V, error)) {
+func (c *Cache[V]) build(op string, f *flight[V], key *Key, create func(context.Context) (V, time.Duration, error)) {
 	defer c.fl.builds.Done()
 	defer key.Close()
 	// The value may have landed between the caller's miss and this flight
@@ -433,6 +453,7 @@ func (c *Cache[V]) build(op string, f *flight[V], key *Key, create func(context.
 	g := registerBuilder(f.mark)
 	defer unregisterBuilder(g)
 	var v V
+	var ttl time.Duration
 	var err error
 	returned := false
 	defer func() {
@@ -446,16 +467,16 @@ func (c *Cache[V]) build(op string, f *flight[V], key *Key, create func(context.
 			err = goexitError{}
 		}
 		var zero V
-		c.finish(op, f, key, zero, err)
+		c.finish(op, f, key, zero, 0, err)
 	}()
-	v, err = create(f.ctx)
+	v, ttl, err = create(f.ctx)
 	returned = true
-	c.finish(op, f, key, v, err)
+	c.finish(op, f, key, v, ttl, err)
 }
 
 // finish lands the factory's outcome, unless the build was abandoned or
 // the cache closed meanwhile (a value is then released at once).
-func (c *Cache[V]) finish(op string, f *flight[V], key *Key, v V, err error) {
+func (c *Cache[V]) finish(op string, f *flight[V], key *Key, v V, ttl time.Duration, err error) {
 	fl := c.fl
 	fl.mu.Lock()
 	if f.state != flightBuilding {
@@ -475,15 +496,16 @@ func (c *Cache[V]) finish(op string, f *flight[V], key *Key, v V, err error) {
 	}
 	// If Close comes between the landing and settle, the callers already
 	// have ErrClosed, and the cache took the value and released it.
-	v, err = c.land(op, key, v)
+	v, err = c.land(op, key, v, ttl)
 	fl.settle(f, v, err)
 }
 
-// land inserts a factory's value through the core and returns the value
-// the callers get. When a Set of the key landed while the factory ran, the
-// resident value wins and v, which the cache did not take, is released at
-// once (the core does the same), as it is when the cache is closed.
-func (c *Cache[V]) land(op string, key *Key, v V) (V, error) {
+// land inserts a factory's value through the core (with its lifetime) and
+// returns the value the callers get. When a Set of the key landed while
+// the factory ran, the resident value wins and v, which the cache did not
+// take, is told to OnEvict as Replaced and released at once (the core does
+// the same); when the cache is closed it is released at once.
+func (c *Cache[V]) land(op string, key *Key, v V, lifetime time.Duration) (V, error) {
 	var zero V
 	tok, ok := c.enter()
 	if !ok {
@@ -492,9 +514,16 @@ func (c *Cache[V]) land(op string, key *Key, v V) (V, error) {
 	}
 	defer c.exit(tok)
 	kp := key.raw()
+	var ttl C.uint64_t
+	switch {
+	case lifetime < 0:
+		ttl = 1 // stale already: expires at once
+	default:
+		ttl, _ = entryTTL(op, lifetime)
+	}
 	for {
 		id := c.st.newValue(v)
-		r := C.cc_cache_insert(c.ptr, kp, C.uintptr_t(id))
+		r := C.cc_cache_insert(c.ptr, kp, C.uintptr_t(id), ttl)
 		if r.status == C.CLIENTCACHE_STATUS_OK {
 			return v, nil
 		}
@@ -508,6 +537,7 @@ func (c *Cache[V]) land(op string, key *Key, v V) (V, error) {
 		// lookup, as the core's own landing does.
 		if rr := C.cc_cache_lookup_fast(addr(unsafe.Pointer(c.ptr)), addr(unsafe.Pointer(kp)), C.CC_OP_PEEK, 0); rr != 0 {
 			resident := value[V](rr)
+			c.st.replaced(key, v)
 			c.st.releaseUnused(v)
 			return resident, nil
 		}

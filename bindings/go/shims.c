@@ -124,12 +124,53 @@ cc_ret cc_key_diff(const clientcache_key *a, const clientcache_key *b) {
 	return r;
 }
 
-cc_ret cc_cache_new(uint32_t kind, uint32_t policy, size_t max_size) {
+static void listener_trampoline(const clientcache_key *key, void *value, clientcache_cause cause, void *ctx) {
+	(void)ctx;
+	goClientcacheEvict((clientcache_key *)key, (uintptr_t)value, cause);
+}
+
+static uint64_t manual_clock(void *ctx) {
+	return __atomic_load_n((uint64_t *)ctx, __ATOMIC_SEQ_CST);
+}
+
+cc_ret cc_cache_new(uint32_t kind, uint32_t policy, size_t max_size, uint64_t ttl_ns, int listen, uintptr_t clock) {
+	clientcache_cache_options o;
+	memset(&o, 0, sizeof o);
+	o.size = sizeof o;
+	o.kind = kind;
+	o.policy = policy;
+	o.max_size = max_size;
+	o.ttl_ns = ttl_ns;
+	o.release = release_trampoline;
+	if (listen) o.listener = listener_trampoline;
+	if (clock != 0) {
+		o.clock = manual_clock;
+		o.clock_ctx = (void *)clock;
+	}
 	clientcache_cache *c = NULL;
-	clientcache_status st = clientcache_cache_new(kind, policy, max_size, release_trampoline, NULL, &c);
+	clientcache_status st = clientcache_cache_new_with_options(&o, &c);
 	if (st != CLIENTCACHE_STATUS_OK) return fail(st);
 	cc_ret r = {0};
 	r.ptr = c;
+	return r;
+}
+
+uintptr_t cc_clock_new(void) {
+	uint64_t *p = calloc(1, sizeof *p);
+	if (p == NULL) abort();
+	return (uintptr_t)p;
+}
+
+void cc_clock_set(uintptr_t clock, uint64_t ns) {
+	__atomic_store_n((uint64_t *)clock, ns, __ATOMIC_SEQ_CST);
+}
+
+cc_ret cc_cache_purge_expired(clientcache_cache *c) {
+	size_t n = 0;
+	clientcache_status st = clientcache_cache_purge_expired(c, &n);
+	if (st != CLIENTCACHE_STATUS_OK) return fail(st);
+	cc_ret r = {0};
+	r.value = (uintptr_t)n;
 	return r;
 }
 
@@ -142,8 +183,8 @@ cc_ret cc_cache_copy(clientcache_cache *c) {
 	return r;
 }
 
-cc_ret cc_cache_insert(clientcache_cache *c, const clientcache_key *k, uintptr_t value) {
-	clientcache_status st = clientcache_cache_insert(c, k, (void *)value);
+cc_ret cc_cache_insert(clientcache_cache *c, const clientcache_key *k, uintptr_t value, uint64_t ttl_ns) {
+	clientcache_status st = clientcache_cache_insert_with_ttl(c, k, (void *)value, ttl_ns);
 	if (st != CLIENTCACHE_STATUS_OK) return fail(st);
 	cc_ret r = {0};
 	return r;
@@ -239,7 +280,8 @@ cc_ret cc_cache_clear(clientcache_cache *c) {
 cc_stats_ret cc_cache_stats(clientcache_cache *c) {
 	cc_stats_ret r;
 	memset(&r, 0, sizeof r);
-	r.status = clientcache_cache_stats(c, &r.stats);
+	r.stats.size = sizeof r.stats;
+	r.status = clientcache_cache_stats_ex(c, &r.stats);
 	if (r.status != CLIENTCACHE_STATUS_OK) take_error(&r.text, &r.text_len);
 	return r;
 }

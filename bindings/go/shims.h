@@ -33,7 +33,7 @@ typedef struct cc_fp {
 
 typedef struct cc_stats_ret {
 	uint32_t status;
-	clientcache_stats stats;
+	clientcache_stats_ex stats;
 	char *text;
 	size_t text_len;
 } cc_stats_ret;
@@ -49,9 +49,19 @@ cc_ret cc_key_text(const clientcache_key *k, int which);
 #define CC_STATUS_NO_DIFF 0xffffffffu
 cc_ret cc_key_diff(const clientcache_key *a, const clientcache_key *b);
 
-cc_ret cc_cache_new(uint32_t kind, uint32_t policy, size_t max_size);
+/* A cache from clientcache_cache_new_with_options with the Go release
+ * callback; listen != 0 adds the Go eviction listener; clock != 0 is a
+ * manual clock from cc_clock_new (tests). */
+cc_ret cc_cache_new(uint32_t kind, uint32_t policy, size_t max_size, uint64_t ttl_ns, int listen, uintptr_t clock);
+/* A manual clock for tests: a zeroed, never freed counter of nanoseconds
+ * that cc_clock_set moves. */
+uintptr_t cc_clock_new(void);
+void cc_clock_set(uintptr_t clock, uint64_t ns);
+/* On success value = how many expired entries left. */
+cc_ret cc_cache_purge_expired(clientcache_cache *c);
 cc_ret cc_cache_copy(clientcache_cache *c);
-cc_ret cc_cache_insert(clientcache_cache *c, const clientcache_key *k, uintptr_t value);
+/* clientcache_cache_insert_with_ttl. */
+cc_ret cc_cache_insert(clientcache_cache *c, const clientcache_key *k, uintptr_t value, uint64_t ttl_ns);
 /* The hot path of Get / Lookup / Peek / Remove. Handles cross as uintptr_t
  * so that cgo has no pointer argument to check (that check costs about as
  * much as the call itself), and the result is one word: the value's id on

@@ -23,6 +23,9 @@ type entryHeader struct {
 // releaser is the state of the cache(s) that own an entry.
 type releaser interface {
 	released(e unsafe.Pointer, id valueID)
+	// evicted tells the OnEvict function that the entry left (key is a
+	// borrowed *C.clientcache_key).
+	evicted(e unsafe.Pointer, key unsafe.Pointer, cause Cause)
 }
 
 type valueTable struct{}
