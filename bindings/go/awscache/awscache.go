@@ -29,6 +29,16 @@
 // Secrets never print: the key holds SHA-256 digests of them, labels show
 // ***, and Session prints its defaults with secrets as *** for every fmt
 // verb.
+//
+// Cached clients never outlive their credentials (docs/design.md,
+// "Expiry"): a client built from static credentials that can expire
+// (WithCredentials with CanExpire and Expires) leaves the cache a refresh
+// margin (WithRefreshMargin, default 5 minutes) before they expire; a
+// session may give every client a time-to-live (WithTTL); and a call that
+// fails with an authentication error (AuthErrorCodes, on HTTP 400, 401 or
+// 403) removes the client that made it from the cache, so the next call
+// builds a new one (WithInvalidateOnAuthError(false) turns that off). The
+// expiry is not part of the key (docs/identity.md).
 package awscache
 
 import (
@@ -124,6 +134,16 @@ func WithEndpoint(url string) Option {
 // replaces an earlier WithCredentialsProvider, and the reverse.
 func WithStaticCredentials(accessKeyID, secretAccessKey, sessionToken string) Option {
 	creds := credentials.NewStaticCredentialsProvider(accessKeyID, secretAccessKey, sessionToken).Value
+	return func(s *settings) { s.setStatic(creds) }
+}
+
+// WithCredentials uses fixed credentials given as an aws.Credentials
+// (key: as WithStaticCredentials; AccountID, Source and the expiry
+// configure the client but are not identity). When they can expire
+// (CanExpire with a non-zero Expires), the client leaves the cache the
+// session's refresh margin (WithRefreshMargin) before Expires, and the
+// next call builds a new one — with the credentials that call passes.
+func WithCredentials(creds aws.Credentials) Option {
 	return func(s *settings) { s.setStatic(creds) }
 }
 
@@ -473,9 +493,12 @@ type Session struct {
 func (s *Session) state() *sessionState { return *s.ref }
 
 type sessionState struct {
-	defaults settings
-	maxSize  int
-	lru, lfu *clientcache.Cache[any]
+	defaults   settings
+	maxSize    int
+	ttl        time.Duration // every client's time-to-live; 0 for none
+	margin     time.Duration // before expiring credentials expire
+	invalidate bool          // on an authentication error
+	lru, lfu   *clientcache.Cache[any]
 	// memo maps (service, settings) to their *clientcache.Key so a hit
 	// does not rebuild the key (encoding + SHA-256) on every call. The core
 	// still decides identity: equal settings always give equal keys. It
@@ -495,8 +518,48 @@ type memoEntry struct {
 type SessionOption func(*sessionConfig)
 
 type sessionConfig struct {
-	maxSize  int
-	defaults []Option
+	maxSize    int
+	defaults   []Option
+	ttl        time.Duration
+	margin     time.Duration
+	invalidate bool
+	onEvict    func(*clientcache.Key, any, clientcache.Cause)
+}
+
+// DefaultRefreshMargin is how long before expiring credentials expire a
+// client built from them leaves the cache, unless WithRefreshMargin says
+// otherwise.
+const DefaultRefreshMargin = 5 * time.Minute
+
+// WithTTL gives every client of the session a time-to-live of d from when
+// it is cached (d > 0; none by default). A client whose credentials
+// expire sooner leaves sooner.
+func WithTTL(d time.Duration) SessionOption {
+	return func(c *sessionConfig) { c.ttl = d }
+}
+
+// WithRefreshMargin sets how long before expiring static credentials
+// (WithCredentials) expire the client built from them leaves the cache
+// (default 5 minutes; d ≥ 0). Credentials that expire within the margin
+// give a client that is used for the call that built it and not cached
+// for later ones.
+func WithRefreshMargin(d time.Duration) SessionOption {
+	return func(c *sessionConfig) { c.margin = d }
+}
+
+// WithInvalidateOnAuthError turns on (the default) or off the removal of a
+// client from the session's cache when one of its calls fails with an
+// authentication error (AuthErrorCodes on HTTP 400, 401 or 403).
+func WithInvalidateOnAuthError(enabled bool) SessionOption {
+	return func(c *sessionConfig) { c.invalidate = enabled }
+}
+
+// WithOnEvict registers f, told once about every client that leaves one of
+// the session's caches, with the cause (clientcache.WithOnEvict): e.g.
+// Expired for credentials about to expire, Removed for an authentication
+// error, Cleared on Close.
+func WithOnEvict(f func(key *clientcache.Key, client any, cause clientcache.Cause)) SessionOption {
+	return func(c *sessionConfig) { c.onEvict = f }
 }
 
 // WithMaxSize sets the capacity of each of the session's caches (default 10).
@@ -514,22 +577,33 @@ func WithDefaults(opts ...Option) SessionOption {
 
 // NewSession builds a session with an LRU and an LFU client cache.
 func NewSession(opts ...SessionOption) (*Session, error) {
-	cfg := sessionConfig{maxSize: DefaultMaxSize}
+	cfg := sessionConfig{maxSize: DefaultMaxSize, margin: DefaultRefreshMargin, invalidate: true}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	st := &sessionState{memo: map[memoKey]*memoEntry{}, maxSize: cfg.maxSize}
+	if cfg.ttl < 0 {
+		return nil, invalid("NewSession", fmt.Sprintf("time-to-live %v is negative", cfg.ttl))
+	}
+	if cfg.margin < 0 {
+		return nil, invalid("NewSession", fmt.Sprintf("refresh margin %v is negative", cfg.margin))
+	}
+	st := &sessionState{memo: map[memoKey]*memoEntry{}, maxSize: cfg.maxSize,
+		ttl: cfg.ttl, margin: cfg.margin, invalidate: cfg.invalidate}
 	for _, o := range cfg.defaults {
 		o(&st.defaults)
 	}
 	if st.defaults.err != "" {
 		return nil, invalid("NewSession", st.defaults.err)
 	}
+	common := []clientcache.Option{clientcache.WithMaxSize(cfg.maxSize), clientcache.WithTTL(cfg.ttl)}
+	if cfg.onEvict != nil {
+		common = append(common, clientcache.WithOnEvict(cfg.onEvict))
+	}
 	var err error
-	if st.lru, err = clientcache.NewClientCache[any](clientcache.WithMaxSize(cfg.maxSize)); err != nil {
+	if st.lru, err = clientcache.NewClientCache[any](common...); err != nil {
 		return nil, err
 	}
-	if st.lfu, err = clientcache.NewClientCache[any](clientcache.WithMaxSize(cfg.maxSize), clientcache.WithPolicy(clientcache.LFU)); err != nil {
+	if st.lfu, err = clientcache.NewClientCache[any](append(common, clientcache.WithPolicy(clientcache.LFU))...); err != nil {
 		st.lru.Close()
 		return nil, err
 	}
@@ -610,6 +684,15 @@ func (s *Session) entry(op, service string, opts []Option) (*memoEntry, clientca
 // and then nothing is cached. A failed build fails every caller waiting for
 // it (an error matching clientcache.ErrFactoryFailed that wraps the SDK's
 // error) and is not cached. A hit ignores ctx.
+//
+// The client is cached until it is evicted, until the session's WithTTL
+// ends, until its expiring credentials come within the refresh margin of
+// their expiry (WithCredentials, WithRefreshMargin), or until one of its
+// calls fails with an authentication error (AuthErrorCodes; see
+// WithInvalidateOnAuthError): the build adds a middleware to the client
+// (through aws.Config.APIOptions) that removes the client from the cache —
+// only if the cache still holds that very client — and returns the SDK's
+// error unchanged.
 func Client[C any, O any](ctx context.Context, s *Session, service string,
 	newFn func(aws.Config, ...func(*O)) C, opts ...Option) (C, error) {
 	var zero C
@@ -626,12 +709,23 @@ func Client[C any, O any](ctx context.Context, s *Session, service string,
 		optFns = append(optFns, f)
 	}
 	key := e.key
-	v, err := s.Cache(policy).GetOrCreateContext(ctx, key, func(ctx context.Context) (any, error) {
+	st := s.state()
+	cache := s.Cache(policy)
+	v, err := cache.GetOrCreateWithTTL(ctx, key, func(ctx context.Context) (any, time.Duration, error) {
 		cfg, err := config.LoadDefaultConfig(ctx, e.st.loadOptions()...)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		return newFn(cfg, optFns...), nil
+		var built *builtClient
+		if st.invalidate {
+			built = &builtClient{cache: cache, key: key}
+			cfg.APIOptions = append(cfg.APIOptions, built.addMiddleware)
+		}
+		c := newFn(cfg, optFns...)
+		if built != nil {
+			built.set(c)
+		}
+		return c, st.lifetime(&e.st, time.Now()), nil
 	})
 	if err != nil {
 		return zero, err
@@ -642,6 +736,23 @@ func Client[C any, O any](ctx context.Context, s *Session, service string,
 			key.Label(), v, zero, clientcache.ErrKindMismatch)
 	}
 	return c, nil
+}
+
+// lifetime is how long a client built with s may stay cached: until the
+// refresh margin before its expiring static credentials expire (negative:
+// already within it), else the cache's own time-to-live.
+func (st *sessionState) lifetime(s *settings, now time.Time) time.Duration {
+	if !s.hasCredentials || !s.creds.CanExpire || s.creds.Expires.IsZero() {
+		return clientcache.DefaultTTL
+	}
+	d := s.creds.Expires.Sub(now) - st.margin
+	if d <= 0 {
+		return -1
+	}
+	if st.ttl > 0 && st.ttl < d {
+		return clientcache.DefaultTTL
+	}
+	return d
 }
 
 // pathStyleOption sets O.UsePathStyle, or fails when O has no such field.
