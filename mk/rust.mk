@@ -36,15 +36,39 @@ test-identity: lib
 
 TEST_SUITES_ALL += test-rust test-header test-identity
 
-# make install PREFIX=/dir: the shared and static library, the header and a
-# pkg-config file.
+# make install PREFIX=/dir: the shared library as libclientcache.so.VERSION
+# with the SONAME libclientcache.so.MAJOR (and the two usual symlinks), the
+# static library, the header and a pkg-config file; both libraries without
+# debug info. Into the standard prefixes (/usr/local, /usr) as root, ldconfig
+# runs, so programs find the library with no environment variable; for any
+# other prefix, link with -Wl,-rpath,$(pkg-config --variable=libdir clientcache)
+# (or set LD_LIBRARY_PATH). `make uninstall PREFIX=/dir` removes it all.
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' rust/Cargo.toml | head -1)
-.PHONY: install
+MAJOR := $(firstword $(subst ., ,$(VERSION)))
+SONAME := libclientcache.so.$(MAJOR)
+INSTALLED_LIB := $(DESTDIR)$(PREFIX)/lib
+.PHONY: install uninstall
 install: lib
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
-	install -m 755 $(LIB_DIR)/libclientcache.so $(DESTDIR)$(PREFIX)/lib/libclientcache.so
-	install -m 644 $(LIB_DIR)/libclientcache.a $(DESTDIR)$(PREFIX)/lib/libclientcache.a
+	@$(ENSURE) patchelf
+	install -d $(INSTALLED_LIB)/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(LIB_DIR)/libclientcache.so $(INSTALLED_LIB)/libclientcache.so.$(VERSION)
+	patchelf --set-soname $(SONAME) $(INSTALLED_LIB)/libclientcache.so.$(VERSION)
+	strip --strip-debug $(INSTALLED_LIB)/libclientcache.so.$(VERSION)
+	ln -sfn libclientcache.so.$(VERSION) $(INSTALLED_LIB)/$(SONAME)
+	ln -sfn $(SONAME) $(INSTALLED_LIB)/libclientcache.so
+	install -m 644 $(LIB_DIR)/libclientcache.a $(INSTALLED_LIB)/libclientcache.a
+	strip --strip-debug $(INSTALLED_LIB)/libclientcache.a
 	install -m 644 $(INCLUDE_DIR)/clientcache.h $(DESTDIR)$(PREFIX)/include/clientcache.h
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' clientcache.pc.in \
-	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/clientcache.pc
-	@echo "installed libclientcache $(VERSION) into $(DESTDIR)$(PREFIX)"
+	  > $(INSTALLED_LIB)/pkgconfig/clientcache.pc
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && { [ "$(PREFIX)" = /usr/local ] || [ "$(PREFIX)" = /usr ]; }; then \
+	  echo "ldconfig (so programs find $(SONAME) in $(PREFIX)/lib)"; ldconfig; \
+	fi
+	@echo "installed libclientcache $(VERSION) ($(SONAME)) into $(DESTDIR)$(PREFIX)"
+
+uninstall:
+	rm -f $(INSTALLED_LIB)/libclientcache.so.$(VERSION) $(INSTALLED_LIB)/$(SONAME) \
+	  $(INSTALLED_LIB)/libclientcache.so $(INSTALLED_LIB)/libclientcache.a \
+	  $(INSTALLED_LIB)/pkgconfig/clientcache.pc $(DESTDIR)$(PREFIX)/include/clientcache.h
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && { [ "$(PREFIX)" = /usr/local ] || [ "$(PREFIX)" = /usr ]; }; then ldconfig; fi
+	@echo "removed libclientcache from $(DESTDIR)$(PREFIX)"

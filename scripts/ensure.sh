@@ -33,6 +33,7 @@ for tool in "$@"; do
       ;;
     valgrind) command -v valgrind >/dev/null || apt_install valgrind ;;
     pkg-config) command -v pkg-config >/dev/null || apt_install pkg-config ;;
+    patchelf) command -v patchelf >/dev/null || apt_install patchelf ;;
     cc) command -v cc >/dev/null || apt_install build-essential ;;
     go)
       # Debian 12's golang-go is 1.19, too old for the module (go.mod asks for
