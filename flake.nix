@@ -2,7 +2,10 @@
   description = "clientcache: a bounded, concurrency-safe cache for AWS SDK clients (Rust core, C ABI, Go and Node bindings)";
 
   # flake.lock pins this on the first networked `nix flake lock` (none can be
-  # produced on this project's offline machines; see docs/building.md).
+  # produced on this project's offline machines; current nixos-unstable also
+  # needs Nix >= 2.18, newer than Debian's nix-bin 2.8; see docs/building.md).
+  # Offline, `make test-nix` runs these builds against a stand-in for nixpkgs
+  # (nix/offline/nixpkgs-stub).
   # nixos-unstable because the workspace needs a recent Rust (edition 2024,
   # rust-version 1.85; the locked crates need more), Go >= 1.24 and Node.
   inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
