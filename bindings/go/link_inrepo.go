@@ -1,12 +1,14 @@
-//go:build !clientcache_pkgconfig
+//go:build clientcache_inrepo && !clientcache_static
 
 package clientcache
 
-// By default the binding links the library built in this repository by
-// `make lib` (rust/target/release/libclientcache.so), and records that folder
-// as the run-time search path, so tests and programs run without
-// LD_LIBRARY_PATH. Build with `-tags clientcache_pkgconfig` to use an
-// installed library instead (see link_pkgconfig.go).
+// With `-tags clientcache_inrepo` (what `make test-go`, `make bench-go`
+// and `make demo-go` use) the binding links the library built in this
+// repository by `make lib` (rust/target/release/libclientcache.so) and
+// records that folder as the run-time search path, so tests and programs
+// run without LD_LIBRARY_PATH. Such a binary depends on the checkout: do
+// not ship it. The default (link_pkgconfig.go) leaves no path into the
+// source tree.
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/../../include

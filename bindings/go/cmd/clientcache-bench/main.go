@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/clientcache/clientcache/bindings/go"
-	"github.com/clientcache/clientcache/bindings/go/internal/benchcases"
+	"github.com/clientcache/clientcache/bindings/go/cmd/internal/benchcases"
 )
 
 func main() {

@@ -1,5 +1,5 @@
 // Package benchcases holds the benchmark bodies shared by `go test -bench`
-// (bench_test.go files) and cmd/clientcache-bench, which runs them in one
+// (its bench_test.go) and cmd/clientcache-bench, which runs them in one
 // process and prints the ratios against the binding's performance targets.
 package benchcases
 
