@@ -52,16 +52,41 @@
 // Every method is safe for concurrent use, except Close racing with other
 // uses of the same Key.
 //
+// # Expiry and eviction causes
+//
+// WithTTL gives every entry a lifetime from its insertion; SetWithTTL and
+// GetOrCreateWithTTL give one entry its own (DefaultTTL, NoExpiry). An
+// expired entry is never returned, expired entries are the first victims,
+// PurgeExpired drops them on request and Stats.Expirations counts them.
+// WithOnEvict is told once about every value that leaves, with its Cause
+// (Evicted, Expired, Removed, Replaced, Cleared), on the goroutine that made
+// it leave and never under the cache's lock. RemoveIf removes an entry only
+// if it still holds a given value. See docs/design.md, "Expiry".
+//
+// # Using it from another module
+//
+// The module github.com/clientcache/clientcache/bindings/go needs only the
+// standard library; awscache is a module of its own
+// (github.com/clientcache/clientcache/bindings/go/awscache). From a
+// checkout or a vendored copy, require both at
+// v0.0.0-00010101000000-000000000000 and add replace directives to their
+// folders (relative or absolute paths); once published, require tagged
+// versions (bindings/go/vX.Y.Z, bindings/go/awscache/vX.Y.Z). README.md
+// ("Using the binding from another module") has the go.mod text.
+//
 // # Linking
 //
-// By default cgo links the library built in this repository (`make lib`:
-// rust/target/release/libclientcache.so), with an rpath to that folder, and
-// reads the header from include/. To link an installed library instead,
-// build with the tag clientcache_pkgconfig, which uses
-// `#cgo pkg-config: clientcache` (`make install PREFIX=/dir` writes the .pc
-// file):
+// By default cgo finds an installed libclientcache through pkg-config
+// (`#cgo pkg-config: clientcache`; `make install PREFIX=/dir` writes the
+// .pc file), and the program records no path into the source tree:
 //
-//	PKG_CONFIG_PATH=/dir/lib/pkgconfig go build -tags clientcache_pkgconfig ./...
+//	PKG_CONFIG_PATH=/dir/lib/pkgconfig go build ./...
+//
+// With -tags clientcache_static it links libclientcache.a with its
+// Libs.private instead. Inside the repository, -tags clientcache_inrepo
+// links rust/target/release/libclientcache.so of the checkout (`make lib`)
+// with an rpath to it, and reads the header from include/ (mk/go.mk uses
+// it for the tests, the benchmark and the demo).
 //
 // The package awscache builds on this one to return cached aws-sdk-go-v2
 // clients in one call.

@@ -195,3 +195,31 @@ func ExampleKey_Diff() {
 	// region_name: "us-west-2" -> "eu-west-1"
 	// 0
 }
+
+// WithOnEvict is told once about every value that leaves, with the cause;
+// WithTTL and SetWithTTL give entries lifetimes, and expired entries are
+// the first victims.
+func ExampleWithOnEvict() {
+	cache, _ := clientcache.NewClientCache[string](
+		clientcache.WithMaxSize(2),
+		clientcache.WithTTL(time.Hour), // every entry, unless it has its own lifetime
+		clientcache.WithOnEvict(func(key *clientcache.Key, v string, cause clientcache.Cause) {
+			fmt.Println(v, cause) // never under the cache's lock: may use the cache
+		}))
+	key := func(region string) *clientcache.Key {
+		k, _ := clientcache.NewClientKey("s3", clientcache.Params{"region_name": region})
+		return k
+	}
+	_ = cache.Set(key("us-east-1"), "a")
+	_ = cache.SetWithTTL(key("us-west-2"), "b", clientcache.NoExpiry)
+	_ = cache.Set(key("eu-west-1"), "c") // evicts a, the least recently used
+	_, _ = cache.Remove(key("us-west-2"))
+	cache.Close() // c leaves with the cache
+	st, _ := cache.Stats()
+	fmt.Println(st.Expirations, cache.PurgeExpired()) // closed: zero values
+	// Output:
+	// a Evicted
+	// b Removed
+	// c Cleared
+	// 0 0
+}
