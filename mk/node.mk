@@ -17,18 +17,30 @@
 #                     synchronous get / getOrCreate hits (target ≤ 1.2×), a
 #                     get hit on a cache with a ttl vs without (≤ 1.15×)
 #   make demo-node    the Node demo report (bindings/node/demo.js)
+#   make test-node-consumer
+#                     the package as a user gets it: `make install` into a
+#                     temporary prefix, `npm pack`, then in a fresh project
+#                     `npm install @aws-sdk/client-s3 <tarball>` with
+#                     PKG_CONFIG_PATH at the prefix (the addon links the
+#                     installed shared library), CommonJS and ESM scripts
+#                     round-tripping an object through moto, `tsc --noEmit`
+#                     (strict, nodenext) on typed imports, and a rebuild with
+#                     CLIENTCACHE_LINK=static (bindings/node/consumer-test.sh)
 #
 # On a fresh Debian machine scripts/ensure.sh installs node + npm, a C
 # toolchain (node-gyp needs make and g++) and moto[server], and says so.
 # node-gyp builds against the headers installed with Node itself
 # (scripts/build.js passes --nodedir=<Node's prefix>): nothing is downloaded.
-# The addon links rust/target/release/libclientcache.a statically, so the
-# .node file needs no rpath or LD_LIBRARY_PATH.
+# Here the addon links rust/target/release/libclientcache.a statically
+# (CLIENTCACHE_LINK=static; the root Makefile exports CLIENTCACHE_LIB_DIR and
+# CLIENTCACHE_INCLUDE_DIR), so the .node file needs no rpath or
+# LD_LIBRARY_PATH; an installed package links the shared library by default
+# (bindings/node/scripts/paths.js, bindings/node/README.md).
 
 NODE_DIR := $(ROOT)/bindings/node
 NODE_STAMP := $(NODE_DIR)/node_modules/.clientcache-npm-ci
 
-.PHONY: test-node bench-node demo-node node-addon
+.PHONY: test-node test-node-consumer bench-node demo-node node-addon
 
 # npm ci only when package-lock.json changed since the last install.
 $(NODE_STAMP): $(NODE_DIR)/package-lock.json $(NODE_DIR)/package.json
@@ -41,7 +53,7 @@ $(NODE_STAMP): $(NODE_DIR)/package-lock.json $(NODE_DIR)/package.json
 node-addon: lib $(NODE_STAMP)
 	@$(ENSURE) node cc
 	@echo "node: building the addon (node-gyp, against Node's own headers)" >&2
-	cd $(NODE_DIR) && node scripts/build.js >&2
+	cd $(NODE_DIR) && CLIENTCACHE_LINK=static node scripts/build.js >&2
 
 test-node: node-addon
 	@$(ENSURE) moto
@@ -54,5 +66,14 @@ bench-node: node-addon
 demo-node: node-addon
 	@cd $(NODE_DIR) && node --expose-gc demo.js
 
-TEST_SUITES_ALL += test-node
+# The library goes into a fresh temporary prefix (make install, which the
+# test finds only through pkg-config); the script removes its own project.
+test-node-consumer: lib
+	@$(ENSURE) node cc pkg-config moto
+	@echo "== Node package from its npm pack tarball in a fresh project (library from make install + pkg-config)"
+	@prefix=$$(mktemp -d -t clientcache-prefix-XXXXXX); trap 'rm -rf "$$prefix"' EXIT; \
+	$(MAKE) --no-print-directory -C $(ROOT) install PREFIX="$$prefix" >/dev/null; \
+	$(WITH_S3) $(NODE_DIR)/consumer-test.sh "$$prefix"
+
+TEST_SUITES_ALL += test-node test-node-consumer
 BENCH_ALL += bench-node

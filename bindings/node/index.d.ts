@@ -386,6 +386,80 @@ export interface SdkClientLike {
 }
 
 /**
+ * Service name → the SDK v3 client class `client()` builds for it
+ * (`@aws-sdk/client-<name>`'s `<Service>Client`), so that
+ * `client('s3', cfg)` is typed `S3Client` with no cast. Each entry refers to
+ * an optional peer dependency: when its package is not installed the entry
+ * is `any` (as the call itself would fail to load the package at run time).
+ * Other service names take the generic overload of {@link client}
+ * (`client<MyClient>('name', cfg)`).
+ */
+export interface ServiceClients {
+  // @ts-ignore: an optional peer dependency (absent: any)
+  s3: import('@aws-sdk/client-s3').S3Client;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  dynamodb: import('@aws-sdk/client-dynamodb').DynamoDBClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  'dynamodb-streams': import('@aws-sdk/client-dynamodb-streams').DynamoDBStreamsClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  sqs: import('@aws-sdk/client-sqs').SQSClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  sns: import('@aws-sdk/client-sns').SNSClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  sts: import('@aws-sdk/client-sts').STSClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  lambda: import('@aws-sdk/client-lambda').LambdaClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  kms: import('@aws-sdk/client-kms').KMSClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  'secrets-manager': import('@aws-sdk/client-secrets-manager').SecretsManagerClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  ssm: import('@aws-sdk/client-ssm').SSMClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  ec2: import('@aws-sdk/client-ec2').EC2Client;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  iam: import('@aws-sdk/client-iam').IAMClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  cloudwatch: import('@aws-sdk/client-cloudwatch').CloudWatchClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  'cloudwatch-logs': import('@aws-sdk/client-cloudwatch-logs').CloudWatchLogsClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  eventbridge: import('@aws-sdk/client-eventbridge').EventBridgeClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  kinesis: import('@aws-sdk/client-kinesis').KinesisClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  firehose: import('@aws-sdk/client-firehose').FirehoseClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  sfn: import('@aws-sdk/client-sfn').SFNClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  ecs: import('@aws-sdk/client-ecs').ECSClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  ecr: import('@aws-sdk/client-ecr').ECRClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  athena: import('@aws-sdk/client-athena').AthenaClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  glue: import('@aws-sdk/client-glue').GlueClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  ses: import('@aws-sdk/client-ses').SESClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  sesv2: import('@aws-sdk/client-sesv2').SESv2Client;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  'cognito-identity-provider': import('@aws-sdk/client-cognito-identity-provider').CognitoIdentityProviderClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  cloudformation: import('@aws-sdk/client-cloudformation').CloudFormationClient;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  'route-53': import('@aws-sdk/client-route-53').Route53Client;
+  // @ts-ignore: an optional peer dependency (absent: any)
+  'bedrock-runtime': import('@aws-sdk/client-bedrock-runtime').BedrockRuntimeClient;
+}
+
+/** A service name of {@link ServiceClients}. */
+export type KnownService = keyof ServiceClients;
+
+/** The client type of `client(S, …)`: the SDK's class (`any` when its package is absent). */
+export type ServiceClient<S extends KnownService> = ServiceClients[S];
+
+/**
  * A cache of AWS SDK v3 clients keyed by {@link ClientCacheKey}. Values that
  * are not SDK clients (no `send` function) are refused with ClientCacheError.
  * @example
@@ -575,6 +649,8 @@ export class Session {
    * @throws {ClientCacheError} naming an option whose value has no exact
    *   JSON form, or when the SDK package cannot be loaded.
    */
+  client<S extends KnownService>(serviceName: S, sdkConfig?: SdkConfig | null, options?: ClientOptions): ServiceClient<S>;
+  /** Any other service: name the client type (`session.client<MyClient>('name', cfg)`), or get `any`. */
   client<C extends SdkClientLike = any>(serviceName: string, sdkConfig?: SdkConfig | null, options?: ClientOptions): C;
   /**
    * Closes every cache of this session, releasing the clients they hold.
@@ -597,10 +673,16 @@ export class Session {
 /**
  * The cached AWS SDK v3 client from the default session (which has no
  * defaults): a second call with an equal configuration returns the identical
- * object.
+ * object. For the services of {@link ServiceClients} the result is typed as
+ * the SDK's client class (`client('s3', cfg)` is an `S3Client`).
  * @example
  * const s3 = client('s3', { region: 'us-west-2' });
  * s3 === client('s3', { region: 'us-west-2' }); // true
+ */
+export function client<S extends KnownService>(serviceName: S, sdkConfig?: SdkConfig | null, options?: ClientOptions): ServiceClient<S>;
+/**
+ * Any other service (a name {@link ServiceClients} does not list): name the
+ * client type, `client<MyClient>('name', cfg)`, or get `any`.
  */
 export function client<C extends SdkClientLike = any>(serviceName: string, sdkConfig?: SdkConfig | null, options?: ClientOptions): C;
 

@@ -418,14 +418,42 @@ function credentialsTtl(credentials, margin, sessionTtl, nowMs) {
   return ttl;
 }
 
+/**
+ * Where the application's own packages are looked up from, first to last:
+ * the entry script (`require.main`, or `process.argv[1]` for an ES module
+ * entry) and the working folder. The SDK class must be the application's, or
+ * `client('s3') instanceof S3Client` would be false there: when this package
+ * is a folder install or a link (a symlink to a checkout with its own
+ * devDependencies), a plain require() from here would find this folder's
+ * node_modules first.
+ */
+function applicationBases() {
+  const bases = [];
+  if (require.main && typeof require.main.filename === 'string') bases.push(require.main.filename);
+  if (typeof process.argv[1] === 'string' && process.argv[1] !== '') bases.push(path.resolve(process.argv[1]));
+  // createRequire wants a file name; the file need not exist.
+  bases.push(path.join(process.cwd(), '[clientcache-application]'));
+  return [...new Set(bases)];
+}
+
+/**
+ * Loads `name` as the application would: from each base of
+ * applicationBases() in turn, and only then from this package's own place
+ * (its parents' node_modules: the application's again for an ordinary
+ * install, as when clientcache is a dependency of another package).
+ */
 function requirePackage(name) {
-  try {
-    return require(name);
-  } catch (err) {
-    if (!err || err.code !== 'MODULE_NOT_FOUND') throw err;
-    // Not beside this package: try the application's own node_modules.
-    return createRequire(path.join(process.cwd(), 'noop.js'))(name);
+  for (const base of applicationBases()) {
+    let file;
+    try {
+      file = createRequire(base).resolve(name);
+    } catch (err) {
+      if (err && err.code === 'MODULE_NOT_FOUND') continue;
+      throw err;
+    }
+    return require(file);
   }
+  return require(name);
 }
 
 /**

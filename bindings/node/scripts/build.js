@@ -1,7 +1,9 @@
 'use strict';
 // Builds the addon with node-gyp against the headers installed with this very
 // Node (its install prefix, derived from process.execPath), so nothing is
-// downloaded. Run by `npm install` (install script), `npm run build` and
+// downloaded, and against the libclientcache scripts/paths.js finds (an
+// installed one through pkg-config or CLIENTCACHE_PREFIX, or the repository's
+// build). Run by `npm install` (install script), `npm run build` and
 // mk/node.mk.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -33,14 +35,22 @@ function nodeGyp() {
   }
 }
 
-const lib = path.join(require('node:child_process')
-  .execFileSync(process.execPath, [path.join(__dirname, 'paths.js'), 'lib']).toString(), 'libclientcache.a');
-if (!fs.existsSync(lib)) {
-  console.error(`clientcache: ${lib} is missing; build the library first (make lib at the repository root)`);
+// Where libclientcache is (scripts/paths.js): stop here, before node-gyp,
+// with the two ways to point at an installed library when it is not found.
+let found;
+try {
+  found = require('./paths').resolve();
+} catch (err) {
+  console.error(err.message);
   process.exit(1);
 }
+console.error(`clientcache: building against libclientcache${found.version ? ` ${found.version}` : ''} ` +
+  `from ${found.source} (${found.libDir}, ${found.linkMode} link${found.ldflags.some((f) => f.startsWith('-Wl,-rpath'))
+    ? `, RUNPATH ${path.resolve(found.libDir)}` : ''})`);
 
 const args = [nodeGyp(), 'rebuild', `--nodedir=${nodeDir()}`, '--loglevel=warn', ...process.argv.slice(2)];
 // node-gyp's progress goes to stderr: stdout stays clean for reports (make demo).
-const result = spawnSync(process.execPath, args, { cwd: pkgDir, stdio: ['inherit', 2, 'inherit'] });
+// binding.gyp runs `node scripts/paths.js ...`: this very node comes first on PATH.
+const env = { ...process.env, PATH: [path.dirname(process.execPath), process.env.PATH].filter(Boolean).join(path.delimiter) };
+const result = spawnSync(process.execPath, args, { cwd: pkgDir, env, stdio: ['inherit', 2, 'inherit'] });
 process.exit(result.status === null ? 1 : result.status);

@@ -3,8 +3,9 @@
 // obvious misuse (the @ts-expect-error lines).
 import {
   CacheError, ClientCache, ClientCacheError, ClientCacheKey, ErrorCode, ResourceCache, ResourceCacheKey, Session,
-  SdkClientLike, DisposeReason, withTtl, credentialErrorNames,
+  SdkClientLike, DisposeReason, withTtl, credentialErrorNames, client, KnownService, ServiceClient,
 } from 'clientcache';
+import { S3Client } from '@aws-sdk/client-s3';
 
 interface Table { name: string }
 interface FakeClient extends SdkClientLike { region: string }
@@ -89,4 +90,25 @@ export async function expiryApi(): Promise<void> {
   console.log(names.includes('ExpiredToken'), wrong, session.closed);
   // @ts-expect-error: unknown session options are refused
   new Session({}, { refreshMargin: 5 });
+}
+
+// client() and Session.client() are typed by service name (index.d.ts's
+// ServiceClients): the SDK's own class, with no cast; other names take the
+// generic overload.
+export function typedClients(): void {
+  const s3: S3Client = client('s3', { region: 'us-west-2' });
+  // @ts-expect-error: an S3Client, not any: it has no such method
+  s3.noSuchMethod();
+  const same: S3Client = new Session({ region: 'us-west-2' }).client('s3', { forcePathStyle: true }, { evictionPolicy: 'LFU' });
+  // The class is the application's: what `new S3Client()` makes is assignable both ways.
+  const built: ServiceClient<'s3'> = new S3Client({});
+  const named = client<S3Client>('s3');
+  interface Custom extends SdkClientLike { custom: true }
+  const custom: Custom = client<Custom>('my-service');
+  const anyName: string = 'sqs';
+  const loose = client(anyName); // any, as before
+  const service: KnownService = 'dynamodb';
+  // @ts-expect-error: not a service name of the map
+  const unknown: KnownService = 'no-such-service';
+  console.log(same, built, named, custom.custom, loose.anything, service, unknown);
 }
