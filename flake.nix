@@ -18,6 +18,9 @@
         builtins.listToAttrs (map (system: { name = system; value = f system; }) systems);
 
       version = (builtins.fromTOML (builtins.readFile ./rust/Cargo.toml)).workspace.package.version;
+      # The shared library's SONAME is libclientcache.so.<major>, as `make
+      # install` sets it (mk/rust.mk).
+      major = builtins.head (builtins.splitVersion version);
 
       # The repository without build output (a git checkout already leaves
       # out ignored files; this also covers `path:` flake references).
@@ -53,7 +56,10 @@
 
           # The C library: libclientcache.so and .a (crate clientcache-ffi),
           # the cbindgen header and the pkg-config file, as `make install`
-          # lays them out.
+          # lays them out: lib/libclientcache.so.<version> with the SONAME
+          # libclientcache.so.<major> and the two links, lib/libclientcache.a,
+          # include/clientcache.h, lib/pkgconfig/clientcache.pc (the fixup
+          # phase strips debug information, as `make install` does).
           libclientcache = pkgs.rustPlatform.buildRustPackage {
             pname = "libclientcache";
             inherit version src;
@@ -64,11 +70,16 @@
             # The core's and the C ABI's own tests; the whole workspace
             # (with the S3 round trips) is checks.rust.
             cargoTestFlags = [ "--package" "clientcache" "--package" "clientcache-ffi" ];
-            nativeBuildInputs = [ pkgs.cbindgen ];
+            nativeBuildInputs = [ pkgs.cbindgen pkgs.patchelf ];
             postInstall = ''
               # cargoInstallHook has copied the cdylib and the staticlib.
               test -f $out/lib/libclientcache.so
               test -f $out/lib/libclientcache.a
+              # As `make install` lays the shared library out (mk/rust.mk).
+              mv $out/lib/libclientcache.so $out/lib/libclientcache.so.${version}
+              patchelf --set-soname libclientcache.so.${major} $out/lib/libclientcache.so.${version}
+              ln -s libclientcache.so.${version} $out/lib/libclientcache.so.${major}
+              ln -s libclientcache.so.${major} $out/lib/libclientcache.so
               mkdir -p $out/include $out/lib/pkgconfig
               # As `make header` runs it (mk/rust.mk).
               (cd rust && cbindgen --quiet --config ffi/cbindgen.toml --crate clientcache-ffi ffi \
@@ -236,6 +247,7 @@
               pkgs.gcc
               pkgs.gnumake
               pkgs.pkg-config
+              pkgs.patchelf # make install
               pkgs.valgrind
               pkgs.go
               pkgs.nodejs

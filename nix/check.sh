@@ -19,8 +19,10 @@
 #  7. one `nix build` of the flake's default package (libclientcache: every
 #     crate checked against Cargo.lock's checksum, cargo build, cargo test,
 #     install and the flake's postInstall), checks.header and checks.c;
-#  8. the output holds lib/libclientcache.so, lib/libclientcache.a,
-#     include/clientcache.h, lib/pkgconfig/clientcache.pc;
+#  8. the output holds lib/libclientcache.so.<version> (SONAME
+#     libclientcache.so.<major>, and the two links), lib/libclientcache.a,
+#     include/clientcache.h, lib/pkgconfig/clientcache.pc, as `make install`
+#     lays them out, without debug information;
 #  9. the installed header equals include/clientcache.h (checks.header, the
 #     same comparison inside Nix, passed too);
 # 10. clientcache.pc has the expected fields, and a small C program compiles
@@ -148,7 +150,7 @@ bad = [f"{k}: {s[k]} != {v}" for k, v in want.items() if s[k] != v]
 if s["libName"] != "libclientcache-" + os.environ["VERSION"]:
     bad.append(f"libName {s['libName']} does not carry rust/Cargo.toml's version {os.environ['VERSION']}")
 tools = {t.removeprefix("host-") for t in s["shellTools"]}
-for tool in ["cargo", "rustc", "cbindgen", "go", "nodejs", "bazel_7", "valgrind", "pkg-config", "gnumake"]:
+for tool in ["cargo", "rustc", "cbindgen", "go", "nodejs", "bazel_7", "valgrind", "pkg-config", "patchelf", "gnumake"]:
     if tool not in tools:
         bad.append(f"dev shell lacks {tool}")
 top = set(s["srcTop"])
@@ -210,16 +212,29 @@ build() {
 }
 
 files() {
-  local out
+  local out version major soname f missing=0 nsym
   out="$(readlink -f "$logs/result")"
-  local f missing=0
-  for f in lib/libclientcache.so lib/libclientcache.a include/clientcache.h lib/pkgconfig/clientcache.pc; do
-    if [ -f "$out/$f" ]; then ls -l "$out/$f"; else echo "missing: $out/$f"; missing=1; fi
+  version="$(sed -n 's/^version *= *"\(.*\)"/\1/p' "$snap/rust/Cargo.toml" | head -n1)"
+  major="${version%%.*}"
+  ls -lR "$out"
+  for f in "lib/libclientcache.so.$version" lib/libclientcache.a include/clientcache.h lib/pkgconfig/clientcache.pc; do
+    if [ -f "$out/$f" ] && [ ! -L "$out/$f" ]; then echo "ok: $f"; else echo "missing: $out/$f"; missing=1; fi
   done
   [ "$missing" = 0 ]
-  file -L "$out/lib/libclientcache.so" 2>/dev/null || true
-  nm -D --defined-only "$out/lib/libclientcache.so" | grep -c ' T clientcache_' >"$tmp/nsym"
-  echo "$(cat "$tmp/nsym") clientcache_* functions exported by the .so" >&3
+  # The shared library as `make install` lays it out (mk/rust.mk).
+  [ "$(readlink "$out/lib/libclientcache.so")" = "libclientcache.so.$major" ]
+  [ "$(readlink "$out/lib/libclientcache.so.$major")" = "libclientcache.so.$version" ]
+  soname="$(readelf -d "$out/lib/libclientcache.so.$version" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')"
+  [ "$soname" = "libclientcache.so.$major" ] || { echo "SONAME is '$soname', want libclientcache.so.$major"; return 1; }
+  echo "ok: links libclientcache.so -> .so.$major -> .so.$version, SONAME $soname"
+  # No debug information left (the fixup phase strips, as make install does).
+  for f in "lib/libclientcache.so.$version" lib/libclientcache.a; do
+    if readelf -S "$out/$f" 2>/dev/null | grep -q '\.debug_info'; then echo "$f keeps debug information"; return 1; fi
+  done
+  echo "ok: no .debug_info"
+  nsym="$(nm -D --defined-only "$out/lib/libclientcache.so" | grep -c ' T clientcache_')"
+  echo "ok: $nsym clientcache_* functions exported"
+  echo ".so.$version (SONAME $soname, links), .a, header, .pc; no debug info; $nsym functions exported" >&3
 }
 
 header() {
@@ -279,7 +294,7 @@ C
   # shellcheck disable=SC2046
   cc -std=c11 -Wall -Wextra -Werror -DWANT_VERSION="\"$version\"" "$tmp/hello.c" -o "$tmp/hello" \
     $(pkg-config --cflags --libs clientcache) -Wl,-rpath,"$out/lib"
-  ldd "$tmp/hello" | grep -F "$out/lib/libclientcache.so"
+  ldd "$tmp/hello" | grep -F "libclientcache.so.${version%%.*} => $out/lib/libclientcache.so.${version%%.*}"
   "$tmp/hello"
   # Static: the .a plus pkg-config's Libs.private.
   # shellcheck disable=SC2046
@@ -310,7 +325,7 @@ step flake-check "nix flake check --no-build: all outputs of both systems evalua
 step outputs "the flake's outputs are the expected ones" outputs
 step go-vendor "nix/go-vendor-hash.nix matches bindings/go/go.sum" vendor_hash
 step build "nix build: libclientcache, checks.header, checks.c built by the flake's derivations" build
-step files "the output has the .so, .a, header and .pc" files
+step files "the output's files" files
 step header "the installed header" header
 step pc "clientcache.pc and a C program against the output" pc
 step c-suite "checks.c: the C suite through pkg-config, plain and under valgrind" c_suite

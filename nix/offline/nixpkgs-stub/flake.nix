@@ -195,6 +195,7 @@
           gnumake = tool "gnumake" [ "make" ];
           go = tool "go" [ "go" "gofmt" ];
           nodejs = tool "nodejs" [ "node" "npm" "npx" ];
+          patchelf = tool "patchelf" [ "patchelf" ];
           pkg-config = tool "pkg-config" [ "pkg-config" ];
           rustc = tool "rustc" [ "rustc" "rustdoc" ];
           rustfmt = tool "rustfmt" [ "rustfmt" "cargo-fmt" ];

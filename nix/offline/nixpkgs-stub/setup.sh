@@ -19,7 +19,8 @@
 #   environment   HOME=/homeless-shelter and TMPDIR as Nix sets them; CC,
 #                 CXX; NIX_BUILD_CORES.
 #
-# Not emulated: nixpkgs' fixup (stripping, RPATH shrinking, multiple outputs),
+# Not emulated: nixpkgs' fixup beyond stripping debug information and
+# patching shebangs (RPATH shrinking, multiple outputs, ...),
 # patches by URL, structured attributes, cross compilation.
 set -eu -o pipefail
 shopt -s nullglob
@@ -145,8 +146,21 @@ defaultInstallPhase() {
   if hasMakefile; then make ${makeFlags:-} install; else echo "no Makefile, doing nothing"; fi
   runHook postInstall
 }
+# Like nixpkgs' fixup: debug information is stripped from the ELF files and
+# static archives of $out's lib/ and bin/ (unless dontStrip), and scripts get
+# their shebangs patched.
+stripDebug() {
+  local f magic
+  while IFS= read -r -d '' f; do
+    magic="$(head -c 8 "$f" | tr -d '\0')"
+    case "$magic" in
+      $'\x7fELF'*|'!<arch>'*) echo "strip -S $f"; strip -S -p "$f" ;;
+    esac
+  done < <(find "$@" -type f -print0 2>/dev/null)
+}
 defaultFixupPhase() {
   runHook preFixup
+  if [ -z "${dontStrip:-}" ]; then stripDebug "$out/lib" "$out/bin"; fi
   [ ! -d "$out" ] || patchShebangs "$out"
   runHook postFixup
 }
