@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/clientcache/clientcache/bindings/go"
 	"github.com/clientcache/clientcache/bindings/go/awscache"
 )
 
@@ -65,4 +68,39 @@ func ExampleWithCredentialsProvider() {
 	// Output:
 	// true false
 	// true
+}
+
+// Many tenants, each with temporary credentials (e.g. from an STS
+// AssumeRole per tenant): one session caches a client per tenant, each
+// client leaves the cache the refresh margin before its credentials
+// expire, and a call failing with an expired token evicts that tenant's
+// client at once. The expiry is not part of the key.
+func ExampleWithCredentials() {
+	sess, err := awscache.NewSession(
+		awscache.WithMaxSize(100),                 // tenants kept at once
+		awscache.WithRefreshMargin(5*time.Minute), // the default
+		awscache.WithOnEvict(func(key *clientcache.Key, _ any, cause clientcache.Cause) {
+			// e.g. a metric per cause: Expired, Removed (auth error), Evicted
+		}))
+	if err != nil {
+		panic(err)
+	}
+	defer sess.Close()
+	ctx := context.Background()
+	// What a credential broker would return for each tenant.
+	tenantCreds := func(tenant string) aws.Credentials {
+		return aws.Credentials{AccessKeyID: "ASIA" + strings.ToUpper(tenant), SecretAccessKey: "secret-of-" + tenant,
+			SessionToken: "token-of-" + tenant, CanExpire: true, Expires: time.Now().Add(time.Hour)}
+	}
+	clientFor := func(tenant string) (*s3.Client, error) {
+		return awscache.S3(ctx, sess, awscache.WithRegion("eu-west-1"), awscache.WithCredentials(tenantCreds(tenant)))
+	}
+	acme1, _ := clientFor("acme")
+	acme2, _ := clientFor("acme") // the same client for 55 minutes
+	globex, _ := clientFor("globex")
+	fmt.Println(acme1 == acme2, acme1 == globex)
+	fmt.Println(sess.Cache(clientcache.LRU).Len())
+	// Output:
+	// true false
+	// 2
 }
