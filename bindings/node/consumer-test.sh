@@ -17,7 +17,9 @@
 #      S3 test server and back;
 #   5. `tsc --noEmit` (strict, module nodenext) on test/consumer/app.mts and
 #      app.cts: named imports, client('s3', …) typed S3Client with no cast;
-#   6. `npm rebuild clientcache` with CLIENTCACHE_LINK=static: no
+#   6. `npm install-scripts approve clientcache` where npm has it (npm 11:
+#      install scripts of dependencies need an approval in package.json);
+#   7. `npm rebuild clientcache` with CLIENTCACHE_LINK=static: no
 #      libclientcache in the addon's needed libraries, app.cjs again.
 #
 # npm reuses its cache (--prefer-offline): the registry is asked only for
@@ -65,7 +67,7 @@ tarball="$work/$(cd "$here" && npm pack --silent --pack-destination "$work" | ta
 [ -f "$tarball" ] || fail "npm pack made no tarball"
 contents="$(tar tzf "$tarball" | sed 's|^package/||' | sort)"
 echo "$(basename "$tarball"): $(echo "$contents" | wc -l) files: $(echo "$contents" | tr '\n' ' ')"
-for f in package.json index.js index.mjs index.d.ts index.d.mts binding.gyp scripts/build.js scripts/paths.js src/module.c lib/aws.js README.md; do
+for f in package.json index.js index.mjs index.d.ts index.d.mts binding.gyp scripts/build.js scripts/paths.js src/module.c lib/aws.js README.md LICENSE; do
   grep -qx "$f" <<<"$contents" || fail "the tarball lacks $f"
 done
 if grep -E '^(test|node_modules|build|bench|examples)/|^\.npmrc$' <<<"$contents"; then fail "the tarball holds files a user does not need"; fi
@@ -97,6 +99,18 @@ runpath="$(grep -o 'Library runpath: \[[^]]*\]' <<<"$dynamic" | sed 's/.*\[\(.*\
 [ "$runpath" = "$prefix/lib" ] || fail "RUNPATH is '$runpath', not $prefix/lib"
 step "addon linked to the installed shared library: NEEDED $needed, RUNPATH $runpath"
 
+# npm 11 runs a dependency's install script with a notice until the project
+# approves it (package.json "allowScripts"); record the approval as a user
+# would, so that the rebuild below passes even with --strict-allow-scripts.
+strict=()
+if npm install-scripts --help >/dev/null 2>&1; then
+  step "npm install-scripts approve clientcache (the install script builds the addon)"
+  logged npm install-scripts approve clientcache
+  node -e "const a = require('./package.json').allowScripts || {}; if (!Object.keys(a).some((k) => k.includes('clientcache'))) process.exit(1)" \
+    || fail "no allowScripts entry for clientcache"
+  strict=(--strict-allow-scripts)
+fi
+
 step "node app.cjs (CommonJS)"
 cp "$here/test/consumer/app.cjs" "$here/test/consumer/app.mjs" "$here/test/consumer/app.mts" \
    "$here/test/consumer/app.cts" "$here/test/consumer/tsconfig.json" .
@@ -111,7 +125,7 @@ npx --no-install tsc -p tsconfig.json
 echo "tsc: ok (client('s3', …) is an S3Client in ESM and CommonJS TypeScript)"
 
 step "CLIENTCACHE_LINK=static npm rebuild clientcache (the documented static option)"
-logged env CLIENTCACHE_LINK=static npm rebuild clientcache --foreground-scripts --loglevel=error
+logged env CLIENTCACHE_LINK=static npm rebuild clientcache "${strict[@]}" --foreground-scripts --loglevel=error
 dynamic="$(readelf -d "$addon")"
 if grep -q 'libclientcache' <<<"$dynamic"; then fail "the static build still needs libclientcache"; fi
 if grep -q 'runpath\|rpath' <<<"$dynamic"; then fail "the static build has an rpath"; fi

@@ -17,7 +17,9 @@ function load() {
     }
   }
   const err = new Error(`clientcache: the native addon is not built (looked for ${tried.join(', ')}); ` +
-    'run `npm run build` in bindings/node (needs libclientcache: `make lib` at the repository root)');
+    'its install script builds it: `npm rebuild clientcache` (npm 11 runs it once the project approves it: ' +
+    '`npm install-scripts approve clientcache`; it needs an installed libclientcache, see the README\'s Install ' +
+    'section), or `npm run build` in a repository checkout after `make lib`');
   err.code = 'ERR_CLIENTCACHE_NOT_BUILT';
   throw err;
 }

@@ -148,3 +148,8 @@ test('package-lock.json records no registry URLs', () => {
   assert.doesNotMatch(lock, /"resolved":/);
   assert.equal(JSON.parse(lock).packages[''].version, PKG.version);
 });
+
+test("LICENSE (packed with the package) is the repository's", () => {
+  const read = (...p) => fs.readFileSync(path.join(__dirname, '..', ...p), 'utf8');
+  assert.equal(read('LICENSE'), read('..', '..', 'LICENSE'));
+});
