@@ -133,12 +133,18 @@ func TestEveryCauseExactlyOnce(t *testing.T) {
 			if err != nil || *v != 70 {
 				t.Fatalf("GetOrCreate = %v, %v; want the Set value 70", v, err)
 			}
-			// 70 and 8 cleared by Close.
+			// 9 evicted by a shrink (10 stays).
+			_, _ = c.Remove(k(7)) // 70 removed
+			must(c.Set(k(9), ptr(9)))
+			must(c.Set(k(10), ptr(10)))
+			must(c.SetMaxSize(1))
+			must(c.SetMaxSize(2))
+			// 10 and 8 cleared by Close.
 			must(c.Set(k(8), ptr(8)))
 			c.Close()
 
 			want := map[int]string{1: "Evicted", 2: "Removed", 3: "Removed", 4: "Expired", 5: "Expired",
-				6: "Cleared", 7: "Replaced", 70: "Cleared", 8: "Cleared"}
+				6: "Cleared", 7: "Replaced", 70: "Removed", 9: "Evicted", 10: "Cleared", 8: "Cleared"}
 			for id, cause := range want {
 				if got := log.cause(id); got != cause {
 					t.Errorf("value %d: told %q, want %q", id, got, cause)
