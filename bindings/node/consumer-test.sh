@@ -44,8 +44,9 @@ npm_install=(npm install --prefer-offline --no-audit --no-fund --loglevel=error)
 
 work="$(mktemp -d -t clientcache-consumer-XXXXXX)"
 trap 'rm -rf "$work"' EXIT
-start=$SECONDS
-step() { printf -- '-- [%3ss] %s\n' "$((SECONDS - start))" "$*"; }
+start=$SECONDS steps=0
+# Each step's checks pass before the next step starts (set -e, fail).
+step() { steps=$((steps + 1)); printf -- '-- [%3ss] %s\n' "$((SECONDS - start))" "$*"; }
 fail() { echo "consumer-test: FAIL: $*" >&2; exit 1; }
 # Runs an npm command with its output in a log: shows the addon build's own
 # lines (clientcache: ...), and everything when the command fails.
@@ -132,3 +133,5 @@ if grep -q 'runpath\|rpath' <<<"$dynamic"; then fail "the static build has an rp
 node app.cjs
 
 step "ok: the packed package installs, builds against the installed library, and works from CommonJS, ESM and TypeScript"
+# The summary line scripts/run-suites.sh counts (as for the C suite).
+echo "$((steps - 1)) passed, 0 failed"
