@@ -8,8 +8,11 @@
 #                     clients before their credentials and drop them on
 #                     credential errors from a stub S3 on 127.0.0.1, the
 #                     session key memo, redaction, release accounting, the
-#                     README examples, strict TypeScript over index.d.ts and
-#                     examples/async.js, and an S3 round trip against moto's
+#                     README examples, strict TypeScript over index.d.ts,
+#                     index.d.mts and examples/async.js, the library lookup
+#                     (scripts/paths.js) and package.json, ESM and CommonJS
+#                     exports alike, SDK classes loaded from the application
+#                     first, and an S3 round trip against moto's
 #                     server on 127.0.0.1; CLIENTCACHE_REQUIRE_S3=1 makes a
 #                     missing server a failure, not a skip)
 #   make bench-node   get-hit vs lru-cache, cached client('s3') vs new
