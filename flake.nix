@@ -37,8 +37,8 @@
           !(builtins.elem rel buildOutput || builtins.match "(bazel-.*|result.*)" rel != null);
       };
 
-      # NAR hash of `go mod vendor` in bindings/go (buildGoModule's vendorHash).
-      # `make test-nix` recomputes it from go.sum and fails when it is stale.
+      # buildGoModule's vendorHash of each Go module (nix/go-vendor-hash.nix).
+      # `make test-nix` recomputes them and fails when one is stale.
       goVendorHash = import ./nix/go-vendor-hash.nix;
 
       perSystem = system:
@@ -94,15 +94,39 @@
             };
           };
 
-          # The Go module, compiled against the library above through
-          # pkg-config (build tag clientcache_pkgconfig); its checkPhase runs
-          # `go vet` and `go test -race` against the S3 test server.
+          # The Go binding, module bindings/go (no dependencies: nothing to
+          # vendor), compiled against the library above through pkg-config,
+          # its default link (link_pkgconfig.go); its checkPhase runs go vet
+          # and go test -race, as `make test-go` does for this module.
           clientcache-go = pkgs.buildGoModule {
             pname = "clientcache-go";
             inherit version src;
             modRoot = "bindings/go";
-            vendorHash = goVendorHash;
-            tags = [ "clientcache_pkgconfig" ];
+            vendorHash = goVendorHash.core;
+            nativeBuildInputs = [ pkgs.pkg-config ];
+            buildInputs = [ libclientcache ];
+            env = suiteEnv;
+            checkPhase = ''
+              runHook preCheck
+              go vet ./...
+              go test -race -count=1 ./...
+              runHook postCheck
+            '';
+          };
+
+          # awscache, module bindings/go/awscache (over aws-sdk-go-v2), which
+          # takes the module above from ../ (a `replace` directive). With
+          # proxyVendor the fixed output is Go's download cache of its
+          # dependencies only: a vendor folder would also hold a copy of ../,
+          # and its hash would change with every edit of the binding. The
+          # checkPhase runs go vet and go test -race against the S3 test
+          # server, as `make test-go` does for this module.
+          clientcache-go-awscache = pkgs.buildGoModule {
+            pname = "clientcache-go-awscache";
+            inherit version src;
+            modRoot = "bindings/go/awscache";
+            proxyVendor = true;
+            vendorHash = goVendorHash.awscache;
             nativeBuildInputs = [ pkgs.pkg-config ];
             buildInputs = [ libclientcache ];
             nativeCheckInputs = [ s3Server ];
@@ -110,9 +134,8 @@
             postPatch = "patchShebangs scripts";
             checkPhase = ''
               runHook preCheck
-              # As `make test-go` does (mk/go.mk), with the pkg-config build tag.
-              go vet -tags clientcache_pkgconfig ./...
-              bash ../../scripts/with-s3-server.sh go test -tags clientcache_pkgconfig -race -count=1 ./...
+              go vet ./...
+              bash ../../../scripts/with-s3-server.sh go test -race -count=1 ./...
               runHook postCheck
             '';
           };
@@ -179,11 +202,11 @@
         {
           packages = {
             default = libclientcache;
-            inherit libclientcache clientcache-go clientcache-node;
+            inherit libclientcache clientcache-go clientcache-go-awscache clientcache-node;
           };
 
           checks = {
-            inherit libclientcache clientcache-go clientcache-node;
+            inherit libclientcache clientcache-go clientcache-go-awscache clientcache-node;
 
             # The installed header is what cbindgen generates from rust/ffi;
             # the committed include/clientcache.h must match it.

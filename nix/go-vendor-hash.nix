@@ -1,5 +1,11 @@
-# buildGoModule's vendorHash for bindings/go: the NAR hash (SRI) of the
-# folder `go mod vendor` writes from bindings/go/go.sum. Kept in its own file
-# so `make test-nix` (nix/check-offline.sh) can recompute and compare it; it
-# prints the new value when go.sum changes.
-"sha256-g5Q7kEgxO8HoVtKizZJvxzkh4rB+W2u0C8C/7I2tTZw="
+# buildGoModule's vendorHash for each Go module the flake builds, kept in
+# their own file so `make test-nix` (nix/check.sh) can recompute and compare
+# them; it prints the new value when one is stale.
+{
+  # bindings/go: no dependencies, nothing to vendor.
+  core = null;
+  # bindings/go/awscache (proxyVendor = true): the NAR hash of Go's module
+  # download cache after `go mod download` (without its sumdb folder), from
+  # bindings/go/awscache/go.sum.
+  awscache = "sha256-fkm800fE3yWnVredy6Aj9e7GVf7SPrAIi0EUzN5s8fM=";
+}

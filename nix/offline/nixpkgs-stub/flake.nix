@@ -173,7 +173,9 @@
               args;
 
           buildGoModule = evalOnly "buildGoModule"
-            (args: hasVersion args && args ? vendorHash && sriHash args.vendorHash);
+            (args: hasVersion args && args ? vendorHash && sriHash args.vendorHash
+              # nixpkgs: proxyVendor needs a hash (there is always a download cache).
+              && !((args.proxyVendor or false) && args.vendorHash == null));
           mkShell = evalOnly "mkShell" (args: builtins.all (p: p ? drvPath) args.packages);
 
           python3 = tool "python3" [ "python3" ] // {
