@@ -142,11 +142,15 @@
 
           # The npm package with its Node-API addon, built by node-gyp (shipped
           # with nixpkgs' npm, headers from nixpkgs' nodejs: nothing is
-          # downloaded) against the static library above; scripts/paths.js
-          # reads CLIENTCACHE_LIB_DIR / CLIENTCACHE_INCLUDE_DIR. The package
-          # has no run-time dependencies. Its check runs every test file that
-          # needs no devDependency; the S3 round trip (test/aws.test.js needs
-          # @aws-sdk/client-s3) is left out: bindings/node/package-lock.json
+          # downloaded) against the library above, found through
+          # CLIENTCACHE_LIB_DIR / CLIENTCACHE_INCLUDE_DIR (scripts/paths.js)
+          # and linked shared, with a RUNPATH into its store path (the
+          # package's default link). The SDK packages are optional peers,
+          # resolved from the application. Its check runs every test file
+          # whose code does not require an @aws-sdk package; the S3 round
+          # trips (test/aws.test.js needs @aws-sdk/client-s3) are left out
+          # (docs/building.md, "Nix", lists the tests that still load the SDK
+          # at run time): bindings/node/package-lock.json
           # records no tarball URLs (omit-lockfile-registry-resolved, .npmrc),
           # and nixpkgs' npm fetchers (importNpmLock, fetchNpmDeps) need them.
           # A lockfile with URLs would allow `npmDeps = pkgs.importNpmLock
@@ -183,7 +187,7 @@
               runHook preInstall
               dest=$out/lib/node_modules/clientcache
               mkdir -p $dest/build/Release
-              cp -r package.json index.js index.d.ts lib $dest/
+              cp -r package.json index.js index.mjs index.d.ts index.d.mts lib $dest/
               cp build/Release/clientcache.node $dest/build/Release/
               runHook postInstall
             '';
