@@ -56,3 +56,7 @@ bench: $(sort $(BENCH_ALL))
 
 clean:
 	rm -rf rust/target bindings/node/build build
+
+# make print-VAR prints a variable's value (scripts/demo.sh reads GO_TAGS).
+print-%:
+	@echo '$($*)'

@@ -7,11 +7,14 @@
 #                    the round-trip test fail instead of skipping if the
 #                    server is missing. fmt + clippy run in test-rust. Then
 #                    package-aws.
-#   make package-aws `cargo package` (verified: the packaged sources build on
-#                    their own) for the two published crates, clientcache and
-#                    clientcache-aws. Their manifests include the library
-#                    sources only (tests and examples use repository files),
-#                    hence cargo's "ignoring test/example" warnings.
+#   make package-aws `cargo package --no-verify` for the two published
+#                    crates, clientcache and clientcache-aws: the manifests are
+#                    publishable and the packages hold what they should (the
+#                    library sources; tests and examples use repository files,
+#                    hence cargo's "ignoring test/example" warnings). Verifying
+#                    would compile the whole SDK once more from the packages;
+#                    `make test-consumer` builds a crate of its own against
+#                    clientcache-aws instead.
 #   make bench-aws   cached client::<aws_sdk_s3::Client>() hit vs aws_config
 #                    load + Client::new per call (examples/bench.rs)
 #   make demo-aws    the Rust demo report (examples/demo.rs)
@@ -26,14 +29,16 @@ AWS_CARGO_FLAGS := --locked -p clientcache-aws
 test-aws: lib
 	@$(ENSURE) rust moto
 	@echo "== clientcache-aws tests (moto S3 server on 127.0.0.1)"
-	cd rust && CLIENTCACHE_REQUIRE_S3=1 $(WITH_S3) $(CARGO) test $(AWS_CARGO_FLAGS)
+	cd rust && CLIENTCACHE_REQUIRE_S3=1 $(WITH_S3) $(CARGO) test --release $(AWS_CARGO_FLAGS)
 	@$(MAKE) --no-print-directory package-aws
 
 # --allow-dirty: a working tree with uncommitted changes packages as it is.
 package-aws:
 	@$(ENSURE) rust
 	@echo "== cargo package: clientcache, clientcache-aws"
-	cd rust && $(CARGO) package --locked --allow-dirty -p clientcache -p clientcache-aws
+	cd rust && $(CARGO) package --no-verify --locked --allow-dirty -p clientcache -p clientcache-aws
+	@cd rust && for c in clientcache clientcache-aws; do \
+	  echo "$$c: $$($(CARGO) package --list --locked --allow-dirty -p $$c 2>/dev/null | wc -l) files packaged"; done
 
 bench-aws:
 	@$(ENSURE) rust

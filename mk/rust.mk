@@ -7,13 +7,15 @@ header:
 	@$(ENSURE) cbindgen
 	cd rust && cbindgen $(CBINDGEN_ARGS) --output $(INCLUDE_DIR)/clientcache.h
 
-# fmt + clippy (warnings denied) over the whole workspace, then the core and
-# FFI tests (the aws crate's tests need the S3 server: see mk/aws.mk).
+# fmt + clippy (warnings denied) over the whole workspace, then the core,
+# FFI and CLI tests (the aws crate's tests need the S3 server: see
+# mk/aws.mk). Tests build in the release profile that `make lib`, the demos
+# and the consumer suite use, so no crate is compiled in a second profile.
 test-rust:
 	@$(ENSURE) rust
 	cd rust && $(CARGO) fmt --all --check
 	cd rust && $(CARGO) clippy --locked --workspace --all-targets -- -D warnings
-	cd rust && $(CARGO) test --locked -p clientcache -p clientcache-ffi -p clientcache-cli
+	cd rust && $(CARGO) test --release --locked -p clientcache -p clientcache-ffi -p clientcache-cli
 
 # The committed header must be what cbindgen generates from the sources.
 test-header:

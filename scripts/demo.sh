@@ -24,6 +24,25 @@ if ! run_step "build libclientcache (cargo)" "$out/build.log" quiet make --no-pr
 fi
 show_installs "$out/build.log"
 
+# The languages' own builds do not depend on each other: run them side by
+# side (downloads and single-threaded steps overlap), then run the demos one
+# after another so their timings are not disturbed.
+echo "Building the Go, Node and Rust demos side by side..."
+prepare() {
+  case $1 in
+    go) make --no-print-directory -s go-deps && (cd bindings/go/cmd && go build $(make --no-print-directory -s print-GO_TAGS) -o /dev/null ./clientcache-demo) ;;
+    node) make --no-print-directory -s node-addon ;;
+    rust) (cd rust && cargo build --release --locked -p clientcache-aws --example demo) ;;
+  esac
+}
+prep_pids=()
+for lang in go node rust; do
+  run_step "build the $lang demo" "$out/prepare-$lang.log" quiet prepare "$lang" &
+  prep_pids+=($!)
+done
+for pid in "${prep_pids[@]}"; do wait "$pid" || true; done # a failure shows in its demo below
+show_installs "$out"/prepare-*.log
+
 langs=(c go node python rust)
 declare -A target=([c]=demo-c [go]=demo-go [node]=demo-node [python]=demo-python [rust]=demo-aws)
 declare -A title=([c]="C (the C ABI directly)" [go]="Go (cgo binding + aws-sdk-go-v2)" [node]="Node (N-API addon + AWS SDK v3)" [python]="Python (ctypes binding + boto3)" [rust]="Rust (clientcache-aws + aws-sdk-s3)")

@@ -46,7 +46,7 @@ for tool in "$@"; do
       fi
       ;;
     node) command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm ;;
-    bazel) command -v bazel >/dev/null && dpkg -s bazel-bootstrap-source >/dev/null 2>&1 || apt_install bazel-bootstrap bazel-bootstrap-source ;;
+    bazel) command -v bazel >/dev/null || apt_install bazel-bootstrap ;;
     nix) command -v nix >/dev/null || apt_install nix-bin ;;
     moto)
       # Import check rather than `command -v`: pyenv keeps shims after uninstall.

@@ -248,7 +248,10 @@ test('a dispose that throws: the operation completes, the error is rethrown on a
     cache.set(k(2), { name: 'b', send() {} });
     console.log('set returned', cache.size, cache.get(k(2)).name);
   `;
-  const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  // No colours: console.log's output is compared exactly, and a terminal
+  // (or Nix's builder) would otherwise get them.
+  const env = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' };
+  const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env });
   assert.equal(out, 'set returned 1 b\nuncaught boom a\n');
 });
 
