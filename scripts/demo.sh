@@ -30,7 +30,7 @@ show_installs "$out/build.log"
 echo "Building the Go, Node and Rust demos side by side..."
 prepare() {
   case $1 in
-    go) make --no-print-directory -s go-deps && (cd bindings/go/cmd && go build $(make --no-print-directory -s print-GO_TAGS) -o /dev/null ./clientcache-demo) ;;
+    go) make --no-print-directory -s go-deps && tags=$(make --no-print-directory -s -C "$root" print-GO_TAGS) && (cd bindings/go/cmd && go build $tags -o /dev/null ./clientcache-demo) ;;
     node) make --no-print-directory -s node-addon ;;
     rust) (cd rust && cargo build --release --locked -p clientcache-aws --example demo) ;;
   esac
