@@ -184,21 +184,36 @@ pub unsafe extern "C" fn clientcache_cache_insert(
     status_call("clientcache_cache_insert", || {
         // SAFETY: forwarded from the caller's contract.
         let (handle, key) = unsafe { (try_ref(c, "c")?, try_ref(k, "k")?) };
-        if value.is_null() {
-            return Err(Failure::null("value"));
+        insert_value(handle, key, value, None)
+    })
+}
+
+/// Inserts a C value (with its own lifetime, or the cache's when `ttl` is
+/// `None`); on failure the value stays the caller's, never released here.
+pub(crate) fn insert_value(
+    handle: &CacheHandle,
+    key: &Key,
+    value: *mut c_void,
+    ttl: Option<std::time::Duration>,
+) -> FfiResult<()> {
+    if value.is_null() {
+        return Err(Failure::null("value"));
+    }
+    let value = Arc::new(ForeignValue {
+        ptr: value,
+        releaser: handle.releaser,
+    });
+    let inserted = match ttl {
+        Some(ttl) => handle.cache.insert_with_ttl(key.clone(), value, ttl),
+        None => handle.cache.insert(key.clone(), value),
+    };
+    inserted.map_err(|rejected| {
+        // The value goes back to the caller: disarm its release.
+        let mut value = rejected.value;
+        if let Some(foreign) = Arc::get_mut(&mut value) {
+            foreign.releaser.release = None;
         }
-        let value = Arc::new(ForeignValue {
-            ptr: value,
-            releaser: handle.releaser,
-        });
-        handle.cache.insert(key.clone(), value).map_err(|rejected| {
-            // The value goes back to the caller: disarm its release.
-            let mut value = rejected.value;
-            if let Some(foreign) = Arc::get_mut(&mut value) {
-                foreign.releaser.release = None;
-            }
-            Failure::from(rejected.error)
-        })
+        Failure::from(rejected.error)
     })
 }
 

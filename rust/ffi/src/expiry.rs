@@ -11,7 +11,7 @@ use libc::c_void;
 use crate::boundary::*;
 use crate::cache::{
     CacheHandle, ForeignValue, Releaser, SharedValue, clientcache_cache, clientcache_lease,
-    clientcache_release_fn,
+    clientcache_release_fn, insert_value,
 };
 use crate::key::clientcache_key;
 use crate::status::*;
@@ -272,25 +272,7 @@ pub unsafe extern "C" fn clientcache_cache_insert_with_ttl(
     status_call("clientcache_cache_insert_with_ttl", || {
         // SAFETY: forwarded from the caller's contract.
         let (handle, key) = unsafe { (try_ref(c, "c")?, try_ref(k, "k")?) };
-        if value.is_null() {
-            return Err(Failure::null("value"));
-        }
-        let value = Arc::new(ForeignValue {
-            ptr: value,
-            releaser: handle.releaser,
-        });
-        let inserted = match entry_ttl(ttl_ns) {
-            Some(ttl) => handle.cache.insert_with_ttl(key.clone(), value, ttl),
-            None => handle.cache.insert(key.clone(), value),
-        };
-        inserted.map_err(|rejected| {
-            // The value goes back to the caller: disarm its release.
-            let mut value = rejected.value;
-            if let Some(foreign) = Arc::get_mut(&mut value) {
-                foreign.releaser.release = None;
-            }
-            Failure::from(rejected.error)
-        })
+        insert_value(handle, key, value, entry_ttl(ttl_ns))
     })
 }
 
