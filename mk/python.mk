@@ -7,6 +7,7 @@
 #                       key and high-level vectors, cache semantics and
 #                       release accounting, random sequences compared with
 #                       boto3-client-cache itself, 32-thread single flight,
+#                       expiry and on_evict causes on an injected clock,
 #                       the original's README examples, and an S3 round trip
 #                       against moto's server on 127.0.0.1
 #                       (CLIENTCACHE_REQUIRE_S3=1: a missing server fails)

@@ -92,8 +92,28 @@ class Stats(Structure):
                 ("hits", "misses", "insertions", "evictions", "removals", "len", "max_size")]
 
 
+class StatsEx(Structure):
+    _fields_ = [("size", c_size_t)] + [(name, c_uint64) for name in (
+        "hits", "misses", "insertions", "evictions", "removals", "expirations", "len", "max_size")]
+
+
 RELEASE_FN = CFUNCTYPE(None, c_void_p, c_void_p)
 FACTORY_FN = CFUNCTYPE(c_int32, c_void_p, c_void_p, POINTER(c_void_p))
+FACTORY_TTL_FN = CFUNCTYPE(c_int32, c_void_p, c_void_p, POINTER(c_void_p), POINTER(c_uint64))
+LISTENER_FN = CFUNCTYPE(None, c_void_p, c_void_p, c_uint32, c_void_p)
+CLOCK_FN = CFUNCTYPE(c_uint64, c_void_p)
+
+TTL_DEFAULT, TTL_NEVER = 0, 2**64 - 1
+# clientcache_cause, as the Python API names them.
+CAUSES = ("evicted", "expired", "removed", "replaced", "cleared")
+
+
+class CacheOptions(Structure):
+    _fields_ = [("size", c_size_t), ("kind", c_uint32), ("policy", c_uint32),
+                ("max_size", c_size_t), ("ttl_ns", c_uint64),
+                ("release", RELEASE_FN), ("release_ctx", c_void_p),
+                ("listener", LISTENER_FN), ("listener_ctx", c_void_p),
+                ("clock", CLOCK_FN), ("clock_ctx", c_void_p)]
 
 _p = c_void_p
 _pp = POINTER(c_void_p)
@@ -122,6 +142,12 @@ _SIGNATURES = {
     "clientcache_snapshot_free": (None, [_p]),
     "clientcache_lease_value": (_p, [_p]),
     "clientcache_lease_free": (None, [_p]),
+    "clientcache_cache_new_with_options": (c_uint32, [POINTER(CacheOptions), _pp]),
+    "clientcache_cache_insert_with_ttl": (c_uint32, [_p, _p, _p, c_uint64]),
+    "clientcache_cache_get_or_insert_with_ttl": (c_uint32, [_p, _p, FACTORY_TTL_FN, _p, _pp]),
+    "clientcache_cache_purge_expired": (c_uint32, [_p, POINTER(c_size_t)]),
+    "clientcache_cache_stats_ex": (c_uint32, [_p, POINTER(StatsEx)]),
+    "clientcache_cause_name": (c_char_p, [c_uint32]),
     "clientcache_key_new": (c_uint32, [c_uint32, c_char_p, c_size_t, c_char_p, c_size_t, _pp]),
     "clientcache_key_clone": (_p, [_p]),
     "clientcache_key_free": (None, [_p]),

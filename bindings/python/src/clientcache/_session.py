@@ -32,9 +32,9 @@ _SECRET_POSITIONS = 6  # service, region, api_version, use_ssl, verify, endpoint
 class SessionClientCache:
     """A session's client caches, one per eviction policy: ``.LRU``, ``.LFU``."""
 
-    def __init__(self):
-        self.LRU = ClientCache("LRU")
-        self.LFU = ClientCache("LFU")
+    def __init__(self, ttl=None):
+        self.LRU = ClientCache("LRU", ttl=ttl)
+        self.LFU = ClientCache("LFU", ttl=ttl)
 
     def __getitem__(self, policy):
         return getattr(self, policy)
@@ -43,9 +43,9 @@ class SessionClientCache:
 class SessionResourceCache:
     """A session's resource caches, one per eviction policy: ``.LRU``, ``.LFU``."""
 
-    def __init__(self):
-        self.LRU = ResourceCache("LRU")
-        self.LFU = ResourceCache("LFU")
+    def __init__(self, ttl=None):
+        self.LRU = ResourceCache("LRU", ttl=ttl)
+        self.LFU = ResourceCache("LFU", ttl=ttl)
 
     def __getitem__(self, policy):
         return getattr(self, policy)
@@ -54,9 +54,9 @@ class SessionResourceCache:
 class SessionCache:
     """``session.cache["client"]["LRU"]`` and the like."""
 
-    def __init__(self):
-        self.client = SessionClientCache()
-        self.resource = SessionResourceCache()
+    def __init__(self, ttl=None):
+        self.client = SessionClientCache(ttl)
+        self.resource = SessionResourceCache(ttl)
 
     def __getitem__(self, kind):
         return getattr(self, kind)
@@ -152,17 +152,20 @@ class Session(_Boto3Session):
     give the same object, built once even when many threads ask at once.
 
     Each session has its own caches (``session.cache["client"]["LRU"]``, ...).
+    ``cache_ttl`` (seconds; keyword only, not passed to boto3) is the
+    lifetime of every client and resource in them, from its creation;
+    None (default) keeps them until evicted.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, cache_ttl=None, **kwargs):
         super().__init__(*args, **kwargs)
         given = dict(zip(SESSION_NAMES, args))
         given.update(kwargs)
         self._defaults = session_params(given)
-        self._setup_caches()
+        self._setup_caches(cache_ttl)
 
-    def _setup_caches(self):
-        self.cache = SessionCache()
+    def _setup_caches(self, cache_ttl=None):
+        self.cache = SessionCache(cache_ttl)
         self._policies = {
             n.KIND_CLIENT: {None: self.cache.client.LRU, "LRU": self.cache.client.LRU,
                             "LFU": self.cache.client.LFU},
