@@ -325,6 +325,21 @@ clientcache_status clientcache_cache_remove(struct clientcache_cache *c,
                                             const struct clientcache_key *k,
                                             struct clientcache_lease **out);
 
+// Removes `key`'s entry only if its value is still `expected` (the pointer
+// a `get`/`peek` lease returned): a compare-and-remove, atomic under the
+// cache's lock, e.g. to drop a client only if the cache holds that very
+// client and not a newer one built meanwhile. `*out_removed` (may be NULL)
+// says whether it removed it; the removed value is released once no lease
+// holds it. `NOT_FOUND` when the key is absent (or expired),
+// `KIND_MISMATCH` for a key of the other kind.
+//
+// # Safety
+// `c` and `k` are NULL or live handles; `out_removed` is NULL or writable.
+clientcache_status clientcache_cache_remove_if(struct clientcache_cache *c,
+                                               const struct clientcache_key *k,
+                                               void *expected,
+                                               bool *out_removed);
+
 // Takes out the next victim. `*out_key` receives its key and `*out_value` a
 // lease on its value; either out-pointer may be NULL (that part is then
 // released). `NOT_FOUND` when the cache is empty.

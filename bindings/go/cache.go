@@ -137,7 +137,6 @@ type Cache[V any] struct {
 	st      *state[V]
 	gate    *gate
 	fl      *flights[V] // GetOrCreate builds in progress (flight.go)
-	ins     *insertGuard
 	cleanup runtime.Cleanup
 }
 
@@ -194,7 +193,7 @@ func newCache[V any](op string, kind Kind, opts []Option) (*Cache[V], error) {
 }
 
 func wrapCache[V any](p *C.clientcache_cache, kind Kind, policy Policy, st *state[V]) *Cache[V] {
-	c := &Cache[V]{ptr: p, kind: kind, policy: policy, st: st, gate: &gate{}, fl: newFlights[V](), ins: &insertGuard{}}
+	c := &Cache[V]{ptr: p, kind: kind, policy: policy, st: st, gate: &gate{}, fl: newFlights[V]()}
 	st.dom.addGate(c.gate)
 	c.cleanup = runtime.AddCleanup(c, func(a cleanupArg) { a.free() }, cleanupArg{p, c.gate, &st.dom})
 	return c
@@ -281,9 +280,7 @@ func (c *Cache[V]) set(op string, key *Key, v V, lifetime time.Duration) error {
 		return err
 	}
 	id := c.st.newValue(v)
-	done := c.ins.share(c.st.tracks())
 	r := C.cc_cache_insert(c.ptr, kp, C.uintptr_t(id), ttl)
-	done()
 	runtime.KeepAlive(key)
 	if r.status != C.CLIENTCACHE_STATUS_OK {
 		c.st.dropValue(id)

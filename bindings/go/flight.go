@@ -523,9 +523,7 @@ func (c *Cache[V]) land(op string, key *Key, v V, lifetime time.Duration) (V, er
 	}
 	for {
 		id := c.st.newValue(v)
-		done := c.ins.share(c.st.tracks())
 		r := C.cc_cache_insert(c.ptr, kp, C.uintptr_t(id), ttl)
-		done()
 		if r.status == C.CLIENTCACHE_STATUS_OK {
 			return v, nil
 		}

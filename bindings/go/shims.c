@@ -239,6 +239,13 @@ uintptr_t cc_cache_lookup_fast(uintptr_t c, uintptr_t k, int op, int want_err) {
 	return CC_ERR_TAG | (uintptr_t)rec;
 }
 
+int cc_cache_remove_if(uintptr_t c, uintptr_t k, uintptr_t expected) {
+	bool removed = false;
+	clientcache_status st = clientcache_cache_remove_if((clientcache_cache *)c, (const clientcache_key *)k,
+	                                                    (void *)expected, &removed);
+	return st == CLIENTCACHE_STATUS_OK && removed;
+}
+
 cc_ret cc_err_take(uintptr_t tagged) {
 	cc_err_rec *rec = (cc_err_rec *)(tagged & ~CC_ERR_TAG);
 	cc_ret r = {0};

@@ -71,6 +71,9 @@ cc_ret cc_cache_insert(clientcache_cache *c, const clientcache_key *k, uintptr_t
  * before returning, as in cc_cache_lookup. */
 #define CC_ERR_TAG ((uintptr_t)1 << (sizeof(uintptr_t) * 8 - 1))
 uintptr_t cc_cache_lookup_fast(uintptr_t c, uintptr_t k, int op, int want_err);
+/* clientcache_cache_remove_if with the expected value id: 1 when it removed
+ * the entry, 0 otherwise (absent, another value, or an error). */
+int cc_cache_remove_if(uintptr_t c, uintptr_t k, uintptr_t expected);
 cc_ret cc_err_take(uintptr_t tagged);
 int cc_cache_contains_fast(uintptr_t c, uintptr_t k);
 

@@ -17,6 +17,7 @@
     PLAIN(test_snapshot_outlives_cache)                                                            \
     PLAIN(test_pop_victim_optional_outs)                                                           \
     PLAIN(test_key_diff)                                                                           \
+    PLAIN(test_remove_if)                                                                          \
     PLAIN(test_kind_mismatch)                                                                      \
     PLAIN(test_expiry_cache_ttl)                                                                   \
     PLAIN(test_expiry_entry_ttl)                                                                   \

@@ -485,6 +485,41 @@ cleanup:
 
 #define SENTINEL_LEASE ((clientcache_lease *)(uintptr_t)0x1)
 
+/* clientcache_cache_remove_if: removes only while the value is the expected
+ * one; NOT_FOUND when absent; the removed value is released. */
+void test_remove_if(void) {
+    tval v[2];
+    tvals_init(v, 2);
+    rel_ctx rc;
+    memset(&rc, 0, sizeof rc);
+    clientcache_cache *c = NULL;
+    clientcache_key *k = region_key("cas");
+    bool removed = true;
+    REQUIRE(k != NULL);
+    REQUIRE_OK(clientcache_cache_new(CLIENTCACHE_KIND_CLIENT, CLIENTCACHE_POLICY_LRU, 2,
+                                     count_release, &rc, &c));
+    EXPECT_ST(clientcache_cache_remove_if(c, k, &v[0], &removed), CLIENTCACHE_STATUS_NOT_FOUND);
+    EXPECT(!removed);
+    REQUIRE_OK(clientcache_cache_insert(c, k, &v[0]));
+    removed = true;
+    EXPECT_OK(clientcache_cache_remove_if(c, k, &v[1], &removed));
+    EXPECT(!removed);
+    EXPECT_EQ(clientcache_cache_len(c), 1);
+    EXPECT_OK(clientcache_cache_remove_if(c, k, &v[0], &removed));
+    EXPECT(removed);
+    EXPECT_EQ(clientcache_cache_len(c), 0);
+    EXPECT_EQ(atomic_load(&v[0].released), 1);
+    EXPECT_ST(clientcache_cache_remove_if(NULL, k, &v[0], NULL), CLIENTCACHE_STATUS_NULL_POINTER);
+    {
+        clientcache_stats s;
+        REQUIRE_OK(clientcache_cache_stats(c, &s));
+        EXPECT_EQ(s.removals, 1);
+    }
+cleanup:
+    clientcache_cache_free(c);
+    clientcache_key_free(k);
+}
+
 /* Resource caches take resource keys; a client key is KIND_MISMATCH and the
  * value stays the caller's. */
 void test_kind_mismatch(void) {

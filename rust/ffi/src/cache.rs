@@ -302,6 +302,48 @@ pub unsafe extern "C" fn clientcache_cache_remove(
     })
 }
 
+/// Removes `key`'s entry only if its value is still `expected` (the pointer
+/// a `get`/`peek` lease returned): a compare-and-remove, atomic under the
+/// cache's lock, e.g. to drop a client only if the cache holds that very
+/// client and not a newer one built meanwhile. `*out_removed` (may be NULL)
+/// says whether it removed it; the removed value is released once no lease
+/// holds it. `NOT_FOUND` when the key is absent (or expired),
+/// `KIND_MISMATCH` for a key of the other kind.
+///
+/// # Safety
+/// `c` and `k` are NULL or live handles; `out_removed` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn clientcache_cache_remove_if(
+    c: *mut clientcache_cache,
+    k: *const clientcache_key,
+    expected: *mut c_void,
+    out_removed: *mut bool,
+) -> clientcache_status {
+    status_call("clientcache_cache_remove_if", || {
+        if !out_removed.is_null() {
+            // SAFETY: non-NULL and writable per the contract.
+            unsafe { out_removed.write(false) };
+        }
+        // SAFETY: forwarded from the caller's contract.
+        let (handle, key) = unsafe { (try_ref(c, "c")?, try_ref(k, "k")?) };
+        let mut present = false;
+        let removed = handle.cache.remove_if(key, |value| {
+            present = true;
+            value.ptr == expected
+        })?;
+        if !present {
+            return Err(Failure::from(clientcache_core::Error::NotFound {
+                key: Some(key.label().to_owned()),
+            }));
+        }
+        if !out_removed.is_null() {
+            // SAFETY: as above.
+            unsafe { out_removed.write(removed.is_some()) };
+        }
+        Ok(())
+    })
+}
+
 /// Takes out the next victim. `*out_key` receives its key and `*out_value` a
 /// lease on its value; either out-pointer may be NULL (that part is then
 /// released). `NOT_FOUND` when the cache is empty.
