@@ -298,3 +298,17 @@ def test_key_signature_errors():
 def test_library_metadata():
     assert clientcache.core_version
     assert clientcache.library_path
+
+
+def test_package_version_matches_the_library():
+    # One release number for the library and every binding: the workspace
+    # version in rust/Cargo.toml, the wheel's and the module's.
+    import pathlib
+    import re
+    root = pathlib.Path(__file__).resolve().parents[3]
+    workspace = re.search(r'^version = "([^"]+)"', (root / "rust/Cargo.toml").read_text(), re.M)
+    project = re.search(r'^version = "([^"]+)"',
+                        (root / "bindings/python/pyproject.toml").read_text(), re.M)
+    assert workspace and project
+    assert clientcache.__version__ == workspace.group(1) == project.group(1)
+    assert clientcache.core_version.startswith(workspace.group(1))
