@@ -586,24 +586,29 @@ impl Session {
         let index = cache_index(kind, policy);
         let cache = &self.inner.caches[index];
         let slot = cache
-            .get_or_insert_with_async_ttl(key, || async move {
-                self.inner.builds.fetch_add(1, Ordering::Relaxed);
-                // The params the key was built from.
-                let merged = params.with_defaults(&self.inner.defaults);
-                let (mut sdk_config, mut options) =
-                    build::load(&merged, service, api_version).await?;
-                let id = NEXT_ENTRY.fetch_add(1, Ordering::Relaxed);
-                if self.inner.invalidate_on_auth_error {
-                    sdk_config = self.watched(sdk_config, index, key, id);
-                }
-                let value = build_fn(&sdk_config, &mut options)?;
-                options.finish()?;
-                let entry = Arc::new(Entry {
-                    id,
-                    value: Box::new(value),
-                    _provider: merged.credentials_provider.clone(),
-                });
-                Ok::<_, Error>((entry, self.lifetime(&merged)))
+            // Boxed: the build future (aws-config's loaders) is many KB, and
+            // unboxed it would make every caller's future that large, to be
+            // moved on every call, hits included.
+            .get_or_insert_with_async_ttl(key, || {
+                Box::pin(async move {
+                    self.inner.builds.fetch_add(1, Ordering::Relaxed);
+                    // The params the key was built from.
+                    let merged = params.with_defaults(&self.inner.defaults);
+                    let (mut sdk_config, mut options) =
+                        build::load(&merged, service, api_version).await?;
+                    let id = NEXT_ENTRY.fetch_add(1, Ordering::Relaxed);
+                    if self.inner.invalidate_on_auth_error {
+                        sdk_config = self.watched(sdk_config, index, key, id);
+                    }
+                    let value = build_fn(&sdk_config, &mut options)?;
+                    options.finish()?;
+                    let entry = Arc::new(Entry {
+                        id,
+                        value: Box::new(value),
+                        _provider: merged.credentials_provider.clone(),
+                    });
+                    Ok::<_, Error>((entry, self.lifetime(&merged)))
+                })
             })
             .await
             .map_err(own_error)?;
