@@ -12,6 +12,48 @@ const REASONS = ['evict', 'expire', 'delete', 'replace', 'clear'];
 const OPTIONS = ['evictionPolicy', 'maxSize', 'ttl', 'dispose', 'clock'];
 const kFromHandle = Symbol('clientcache.cacheFromHandle');
 const KEY_CLASS = ['ClientCacheKey', 'ResourceCacheKey'];
+// Test-only option (a Symbol key, so no options check sees it): every call
+// goes to the core, for the differential test of the JS hit path.
+const kCoreOnly = Symbol('clientcache.coreOnly');
+
+// ---- values served from JS ---------------------------------------------
+//
+// A hit through the core costs a Node-API call plus the core's lock and a
+// reference count on the value, about three times lru-cache's whole get.
+// An LRU cache with no expiring entries therefore serves repeated hits from
+// values it already holds, without changing any outcome (docs/design.md,
+// "Bindings"):
+//  - membership stays the core's: a value is remembered (per cache, per key
+//    object) only from a lookup, insert or getOrCreate the core answered,
+//    and served only while `epoch[0]` is unchanged — the addon adds one to
+//    it whenever any value leaves any cache (eviction, delete, clear,
+//    expiry, close), before any JS can run;
+//  - recency and counters stay the core's: each served hit is recorded, and
+//    before any other operation on the cache the core replays them
+//    (native.cacheTouch: one get per remembered key, in the order of each
+//    key's last hit — the LRU order those hits give), and the counters add
+//    the hits the replay folded together;
+//  - a hit inside a call into the core for the same cache (from a
+//    getOrCreate factory or a dispose function) goes to the core at once:
+//    the outer call's own effects come after it;
+//  - no expiry to decide: entries with a lifetime (a cache ttl, a per-entry
+//    ttl or withTtl) turn this off for the cache for good, as does LFU,
+//    whose order depends on every hit.
+// test/fastpath.test.js runs random operation sequences against a cache
+// that sends every call to the core and compares every result, the
+// counters, the victim order and the dispose calls.
+const epoch = native.epoch;
+
+/** A value remembered from the core for one key object (see above). */
+class Remembered {
+  constructor(value, h, gen) {
+    this.value = value;
+    this.h = h; // the key handle the replay looks up
+    this.gen = gen; // epoch[0] when the core answered
+    this.seq = 0; // order of the last served hit
+    this.dirty = false; // in #touched
+  }
+}
 
 function isThenable(value) {
   return value !== null && (typeof value === 'object' || typeof value === 'function') &&
@@ -166,6 +208,18 @@ class Cache {
   #dispose;
   #deliver;
   #clock;
+  // Values served from JS (see "values served from JS" above): whether this
+  // cache may, key object → Remembered, hits served since the last replay
+  // (each Remembered once), their count, the last hit's number, and the
+  // hits the replays folded together (added to stats().hits).
+  #fast = false;
+  #mirror = new WeakMap();
+  #touched = [];
+  #served = 0;
+  #seq = 0;
+  #folded = 0;
+  // calls into the core for this cache in progress (nested ones included)
+  #depth = 0;
 
   constructor(kind, checkValue, options, handle) {
     if (new.target === Cache) throw new TypeError('Cache is abstract: use ClientCache or ResourceCache');
@@ -178,6 +232,7 @@ class Cache {
       this.#dispose = handle.dispose;
       this.#deliver = handle.deliver;
       this.#clock = handle.clock;
+      this.#fast = handle.fast;
       return;
     }
     if (options === undefined) options = {};
@@ -209,6 +264,74 @@ class Cache {
     this.#deliver = dispose === undefined ? undefined : makeDeliver(kind, dispose);
     this.#clock = clock;
     this.#h = native.cacheNew(kind, POLICIES[policy], maxSize, this.#ttl, this.#deliver, clock);
+    this.#fast = policy === 'LRU' && this.#ttl === 0 && options[kCoreOnly] !== true;
+  }
+
+  // ---- the JS hit path -----------------------------------------------------
+
+  /** The Remembered value for `key` if it may be served now, else undefined. */
+  #servable(key) {
+    const r = this.#mirror.get(key);
+    return r !== undefined && r.gen === epoch[0] && this.#depth === 0 ? r : undefined;
+  }
+
+  /** Records a served hit for the next replay. */
+  #hit(r) {
+    r.seq = ++this.#seq;
+    if (!r.dirty) {
+      r.dirty = true;
+      this.#touched.push(r);
+    }
+    this.#served++;
+  }
+
+  /**
+   * Before every call into the core for this cache: replays the hits served
+   * since the last one, so the core's order and counters are what they
+   * would have been. Returns epoch[0] for #after.
+   */
+  #before() {
+    if (this.#touched.length !== 0) this.#replay();
+    this.#depth++;
+    return epoch[0];
+  }
+
+  #replay() {
+    const touched = this.#touched;
+    this.#touched = [];
+    touched.sort((a, b) => a.seq - b.seq);
+    const handles = new Array(touched.length);
+    for (let i = 0; i < touched.length; i++) {
+      handles[i] = touched[i].h;
+      touched[i].dirty = false;
+    }
+    this.#folded += this.#served - touched.length;
+    this.#served = 0;
+    const missed = native.cacheTouch(this.#h, handles);
+    if (missed !== 0) throw new Error(`clientcache: internal error: ${missed} replayed hit(s) missed`);
+  }
+
+  /** After a call into the core: forget every value if anything left meanwhile. */
+  #after(gen) {
+    this.#depth--;
+    if (epoch[0] !== gen && this.#fast) this.#mirror = new WeakMap();
+  }
+
+  /** Remembers a value the core just returned or took for `key` (gen: epoch[0] before the call). */
+  #remember(key, h, value, gen) {
+    if (this.#fast && epoch[0] === gen) this.#mirror.set(key, new Remembered(value, h, gen));
+  }
+
+  /** An entry with a lifetime: the core decides every hit from now on. */
+  #noFast() {
+    if (!this.#fast) return;
+    this.#fast = false;
+    this.#mirror = new WeakMap();
+  }
+
+  /** Whether a per-call ttl gives the entry a lifetime. */
+  static #expires(ttl) {
+    return ttl !== undefined && ttl !== 0 && ttl !== Infinity;
   }
 
   #key(key) {
@@ -229,38 +352,86 @@ class Cache {
     const h = this.#key(key);
     const ttl = options === undefined ? undefined : entryTtl(this.#kind, options, 'set');
     this.#checkValue(value);
-    native.cacheSet(this.#h, h, value, ttl);
+    this.#setIn(key, h, value, ttl);
     return this;
+  }
+
+  #setIn(key, h, value, ttl) {
+    if (Cache.#expires(ttl)) this.#noFast();
+    const gen = this.#before();
+    try {
+      native.cacheSet(this.#h, h, value, ttl);
+    } finally {
+      this.#after(gen);
+    }
+    this.#remember(key, h, value, gen);
   }
 
   /** The value for `key` (promoting it), or undefined on a miss. */
   get(key) {
-    return native.cacheGet(this.#h, this.#key(key));
+    const r = this.#mirror.get(key);
+    if (r !== undefined && r.gen === epoch[0] && this.#depth === 0) {
+      this.#hit(r);
+      return r.value;
+    }
+    return this.#lookup(key, native.cacheGet);
   }
 
   /** The value for `key` (promoting it); throws …NotFoundError on a miss. */
   getOrThrow(key) {
-    return native.cacheGetOrThrow(this.#h, this.#key(key));
+    const r = this.#servable(key);
+    if (r !== undefined) {
+      this.#hit(r);
+      return r.value;
+    }
+    return this.#lookup(key, native.cacheGetOrThrow);
+  }
+
+  /** get / getOrThrow through the core. */
+  #lookup(key, fn) {
+    const h = this.#key(key);
+    const gen = this.#before();
+    let value;
+    try {
+      value = fn(this.#h, h);
+    } finally {
+      this.#after(gen);
+    }
+    if (value !== undefined) this.#remember(key, h, value, gen);
+    return value;
   }
 
   /** The value for `key` without promoting it (not counted in stats), or undefined. */
   peek(key) {
-    return native.cachePeek(this.#h, this.#key(key));
+    const r = this.#servable(key);
+    if (r !== undefined) return r.value;
+    return this.#call(native.cachePeek, this.#key(key));
   }
 
   /** Whether `key` is present; promotes nothing and is not counted in stats. */
   has(key) {
-    return native.cacheHas(this.#h, this.#key(key));
+    if (this.#servable(key) !== undefined) return true;
+    return this.#call(native.cacheHas, this.#key(key));
+  }
+
+  /** A call into the core for this cache (after the replay of served hits). */
+  #call(fn, a, b) {
+    const gen = this.#before();
+    try {
+      return fn(this.#h, a, b);
+    } finally {
+      this.#after(gen);
+    }
   }
 
   /** Removes `key` and returns its value; throws …NotFoundError on a miss. */
   delete(key) {
-    return native.cacheDelete(this.#h, this.#key(key));
+    return this.#call(native.cacheDelete, this.#key(key));
   }
 
   /** Removes and returns the next victim as [key, value]; throws …NotFoundError when empty. */
   popVictim() {
-    const pair = native.cachePopVictim(this.#h);
+    const pair = this.#call(native.cachePopVictim);
     pair[0] = keyFromHandle(this.#kind, pair[0]);
     return pair;
   }
@@ -275,6 +446,13 @@ class Cache {
    * and wins when that build lands.
    */
   getOrCreate(key, factory, options) {
+    if (options === undefined && typeof factory === 'function') {
+      const r = this.#mirror.get(key);
+      if (r !== undefined && r.gen === epoch[0] && this.#depth === 0) {
+        this.#hit(r);
+        return r.value;
+      }
+    }
     const h = this.#key(key);
     if (typeof factory !== 'function') {
       throw invalid(this.#kind, `factory must be a function, not a ${typeName(factory)}`);
@@ -282,6 +460,18 @@ class Cache {
     const kind = this.#kind;
     const checkValue = this.#checkValue;
     const ttl = options === undefined ? undefined : entryTtl(kind, options, 'getOrCreate');
+    const gen = this.#before();
+    let value;
+    try {
+      value = this.#getOrCreateIn(key, h, factory, kind, checkValue, ttl);
+    } finally {
+      this.#after(gen);
+    }
+    this.#remember(key, h, value, gen);
+    return value;
+  }
+
+  #getOrCreateIn(key, h, factory, kind, checkValue, ttl) {
     return native.cacheGetOrCreate(this.#h, h, () => {
       let value = factory(key);
       if (isThenable(value)) {
@@ -296,6 +486,7 @@ class Cache {
         value = value.value;
       }
       checkValue(value);
+      if (Cache.#expires(entry)) this.#noFast();
       // Read by the addon as soon as this returns (nested calls have
       // finished by then): the new entry's lifetime, NaN for the cache's own.
       ttlBox[0] = entry === undefined ? NaN : entry;
@@ -322,7 +513,7 @@ class Cache {
         throw invalid(this.#kind, `factory must be a function, not a ${typeName(factory)}`);
       }
       const ttl = options === undefined ? undefined : entryTtl(this.#kind, options, 'getOrCreateAsync');
-      const value = native.cacheGet(this.#h, h);
+      const value = this.get(key);
       if (value !== undefined) return promiseOf(this.#kind, value);
       return this.#join(key, h, factory, ttl);
     } catch (err) {
@@ -382,7 +573,7 @@ class Cache {
     this.#retire(id, flight);
     try {
       this.#checkValue(value);
-      native.cacheSet(this.#h, h, value, ttl);
+      this.#setIn(key, h, value, ttl);
       flight.resolve(value);
     } catch (err) {
       if (!(err instanceof CacheError && err.status === 'EXISTS')) {
@@ -391,7 +582,7 @@ class Cache {
       }
       this.#disposeDropped(value, key, 'replace');
       try {
-        flight.resolve(promiseOf(this.#kind, native.cachePeek(this.#h, h)));
+        flight.resolve(promiseOf(this.#kind, this.#call(native.cachePeek, h)));
       } catch (err2) {
         flight.reject(err2);
       }
@@ -431,6 +622,11 @@ class Cache {
     }
     this.#closed = true;
     this.#closedMaxSize = maxSize;
+    // Served hits of a closed cache are no longer observable: nothing to replay.
+    this.#fast = false;
+    this.#mirror = new WeakMap();
+    this.#touched = [];
+    this.#served = 0;
     native.cacheClose(this.#h);
     if (this.#flights.size > 0) {
       const flights = [...this.#flights.values()];
@@ -450,7 +646,7 @@ class Cache {
    * returned.
    */
   purgeExpired() {
-    return native.cachePurgeExpired(this.#h);
+    return this.#call(native.cachePurgeExpired);
   }
 
   /** The cache's default entry lifetime in ms (0: none). */
@@ -465,17 +661,17 @@ class Cache {
 
   /** Number of entries. */
   get size() {
-    return native.cacheSize(this.#h);
+    return this.#call(native.cacheSize);
   }
 
   /** Capacity (≥ 1). Setting a smaller value evicts victims until it fits. */
   get maxSize() {
-    return native.cacheMaxSize(this.#h);
+    return this.#call(native.cacheMaxSize);
   }
 
   set maxSize(n) {
     checkMaxSize(this.#kind, n);
-    native.cacheSetMaxSize(this.#h, n);
+    this.#call(native.cacheSetMaxSize, n);
   }
 
   /** 'LRU' or 'LFU'. */
@@ -485,35 +681,38 @@ class Cache {
 
   /** Removes every entry, releasing the values. */
   clear() {
-    native.cacheClear(this.#h);
+    this.#call(native.cacheClear);
   }
 
   /** A shallow copy: same entries, order and capacity, sharing the values. */
   copy() {
     return Reflect.construct(Cache, [this.#kind, this.#checkValue, kFromHandle, {
-      h: native.cacheCopy(this.#h),
+      h: this.#call(native.cacheCopy),
       policy: this.#policy,
       ttl: this.#ttl,
       dispose: this.#dispose,
       deliver: this.#deliver,
       clock: this.#clock,
+      fast: this.#fast,
     }], this.constructor);
   }
 
   /** Counters: hits, misses, insertions, evictions, removals, expirations, size, maxSize. */
   stats() {
-    return native.cacheStats(this.#h);
+    const stats = this.#call(native.cacheStats);
+    stats.hits += this.#folded;
+    return stats;
   }
 
   /** Keys in victim order (first = next victim). A snapshot: promotes nothing. */
   keys() {
     const kind = this.#kind;
-    return native.cacheSnapshot(this.#h, false).map((h) => keyFromHandle(kind, h))[Symbol.iterator]();
+    return this.#call(native.cacheSnapshot, false).map((h) => keyFromHandle(kind, h))[Symbol.iterator]();
   }
 
   /** Values in victim order. A snapshot: promotes nothing. */
   values() {
-    const flat = native.cacheSnapshot(this.#h, true);
+    const flat = this.#call(native.cacheSnapshot, true);
     const out = new Array(flat.length / 2);
     for (let i = 0; i < out.length; i++) out[i] = flat[2 * i + 1];
     return out[Symbol.iterator]();
@@ -522,7 +721,7 @@ class Cache {
   /** [key, value] pairs in victim order. A snapshot: promotes nothing. */
   entries() {
     const kind = this.#kind;
-    const flat = native.cacheSnapshot(this.#h, true);
+    const flat = this.#call(native.cacheSnapshot, true);
     const out = new Array(flat.length / 2);
     for (let i = 0; i < out.length; i++) out[i] = [keyFromHandle(kind, flat[2 * i]), flat[2 * i + 1]];
     return out[Symbol.iterator]();
@@ -603,4 +802,4 @@ class ResourceCache extends Cache {
   }
 }
 
-module.exports = { Cache, ClientCache, ResourceCache, KIND_CLIENT, KIND_RESOURCE, withTtl, REASONS };
+module.exports = { Cache, ClientCache, ResourceCache, KIND_CLIENT, KIND_RESOURCE, withTtl, REASONS, kCoreOnly };

@@ -25,6 +25,10 @@ function load() {
 }
 
 const native = load();
-native.setup(makeError);
+// Departures from any cache of this addon instance, counted by the addon
+// (see lib/cache.js, "values served from JS").
+const epoch = new Float64Array(1);
+native.setup(makeError, epoch);
+Object.defineProperty(native, 'epoch', { value: epoch });
 
 module.exports = native;

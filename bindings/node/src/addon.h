@@ -68,6 +68,13 @@ typedef struct cc_addon {
   /* what a test clock threw (or a type error for a bad return), rethrown
    * when the native call that read the clock returns */
   napi_ref clock_error;
+  /* lib/cache.js's departure counter (a Float64Array(1) registered by
+   * setup()): +1 whenever any value leaves any cache of this load, so a
+   * value the JS side remembered from a lookup is served again only while
+   * nothing has left since (docs/design.md, "Bindings"). NULL before setup
+   * and after teardown. */
+  double *epoch;
+  napi_ref epoch_ref;
   /* guards `orphans` only */
   uv_mutex_t orphan_lock;
   cc_orphan *orphans;

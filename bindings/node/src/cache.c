@@ -82,6 +82,7 @@ static void hooks_unref(cc_hooks *h) {
 static void cc_listener(const clientcache_key *key, void *value, clientcache_cause cause, void *ctx) {
   cc_hooks *h = (cc_hooks *)ctx;
   cc_addon *addon = h->addon;
+  if (addon->epoch != NULL) *addon->epoch += 1;
   if (h->deliver == NULL || addon->silent > 0 || !on_js_thread(addon)) return;
   napi_env env = addon->env;
   napi_handle_scope scope;
@@ -419,8 +420,10 @@ static napi_value cache_new(napi_env env, napi_callback_info info) {
   if (!get_ttl(env, addon, argv[3], kind, &ttl_ns)) return NULL;
   if (ttl_ns == CLIENTCACHE_TTL_NEVER) ttl_ns = 0; /* a cache's ttl 0 / Infinity: none */
   bool deliver = is_function(env, argv[4]), clock = is_function(env, argv[5]);
+  /* Every cache has hooks and a listener: the listener counts departures
+   * for lib/cache.js (addon->epoch) even without a dispose function. */
   cc_hooks *hooks = NULL;
-  if (deliver || clock) {
+  {
     hooks = calloc(1, sizeof *hooks);
     if (hooks == NULL) return cc_throw_napi(env, napi_generic_failure, "allocating cache hooks");
     hooks->addon = addon;
@@ -439,10 +442,8 @@ static napi_value cache_new(napi_env env, napi_callback_info info) {
   o.ttl_ns = ttl_ns;
   o.release = cc_release;
   o.release_ctx = addon;
-  if (deliver) {
-    o.listener = cc_listener;
-    o.listener_ctx = hooks;
-  }
+  o.listener = cc_listener;
+  o.listener_ctx = hooks;
   if (clock) {
     o.clock = cc_clock;
     o.clock_ctx = hooks;
@@ -504,6 +505,36 @@ static napi_value cache_get_or_throw(napi_env env, napi_callback_info info) {
 }
 static napi_value cache_peek(napi_env env, napi_callback_info info) {
   return lookup(env, info, false, false);
+}
+
+/* cacheTouch(cache, keyHandles) -> how many were not found (0 unless the
+ * JS side is wrong). Looks each key up in order, as get() does — promoting
+ * it and counting a hit — without reading the values: lib/cache.js serves
+ * repeated hits on an LRU cache from values it already holds and replays
+ * them here, in the order of each key's last hit, before any other
+ * operation on the cache can observe the order or the counters
+ * (docs/design.md, "Bindings"). */
+static napi_value cache_touch_impl(napi_env env, napi_callback_info info) {
+  CC_ARGS(env, info, 2);
+  cc_cache_box *box;
+  if (!unwrap_cache(env, addon, argv[0], &box)) return NULL;
+  uint32_t n = 0, missed = 0;
+  CC_NAPI(env, napi_get_array_length(env, argv[1], &n));
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value item;
+    clientcache_key *key;
+    CC_NAPI(env, napi_get_element(env, argv[1], i, &item));
+    if (!cc_unwrap_key(env, addon, item, &key)) return NULL;
+    clientcache_lease *lease = NULL;
+    if (clientcache_cache_get(box->cache, key, &lease) == CLIENTCACHE_STATUS_OK) {
+      clientcache_lease_free(lease);
+    } else {
+      missed++;
+    }
+  }
+  napi_value result;
+  CC_NAPI(env, napi_create_uint32(env, missed, &result));
+  return result;
 }
 
 static napi_value cache_has_impl(napi_env env, napi_callback_info info) {
@@ -791,6 +822,7 @@ static napi_value cache_purge_expired_impl(napi_env env, napi_callback_info info
   }
 CC_WITH_DONE(cache_set)
 CC_WITH_DONE(cache_has)
+CC_WITH_DONE(cache_touch)
 CC_WITH_DONE(cache_delete)
 CC_WITH_DONE(cache_pop_victim)
 CC_WITH_DONE(cache_get_or_create)
@@ -829,6 +861,7 @@ napi_status cc_cache_init(napi_env env, cc_addon *addon, napi_value exports) {
       CC_FN("cacheGetOrThrow", cache_get_or_throw),
       CC_FN("cachePeek", cache_peek),
       CC_FN("cacheHas", cache_has),
+      CC_FN("cacheTouch", cache_touch),
       CC_FN("cacheDelete", cache_delete),
       CC_FN("cachePopVictim", cache_pop_victim),
       CC_FN("cacheGetOrCreate", cache_get_or_create),

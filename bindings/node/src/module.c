@@ -18,6 +18,11 @@ static void addon_cleanup_hook(void *arg) {
     napi_delete_reference(addon->env, addon->make_error);
     addon->make_error = NULL;
   }
+  addon->epoch = NULL;
+  if (addon->epoch_ref != NULL) {
+    napi_delete_reference(addon->env, addon->epoch_ref);
+    addon->epoch_ref = NULL;
+  }
 }
 
 static void addon_finalize(napi_env env, void *data, void *hint) {
@@ -27,6 +32,7 @@ static void addon_finalize(napi_env env, void *data, void *hint) {
   /* The cleanup hook normally ran already; this covers an env that is
    * finalized without it. */
   if (!addon->cleanup_hook_ran) {
+    addon->epoch = NULL; /* the buffer may be gone already */
     cc_caches_teardown(addon);
     napi_remove_env_cleanup_hook(env, addon_cleanup_hook, addon);
   }
@@ -34,17 +40,44 @@ static void addon_finalize(napi_env env, void *data, void *hint) {
   free(addon);
 }
 
-/* setup(makeError): registers lib/errors.js's error factory. */
+/* setup(makeError, epoch): registers lib/errors.js's error factory and
+ * lib/cache.js's departure counter (a Float64Array of length 1, which every
+ * cache listener increments; see addon.h). */
 static napi_value setup(napi_env env, napi_callback_info info) {
-  CC_ARGS(env, info, 1);
+  CC_ARGS(env, info, 2);
   napi_valuetype type;
   CC_NAPI(env, napi_typeof(env, argv[0], &type));
   if (type != napi_function) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "setup(makeError) needs a function");
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "setup(makeError, epoch) needs a function");
+    return NULL;
+  }
+  bool typed = false;
+  napi_typedarray_type ta_type;
+  size_t length = 0;
+  void *data = NULL;
+  if (napi_is_typedarray(env, argv[1], &typed) != napi_ok || !typed ||
+      napi_get_typedarray_info(env, argv[1], &ta_type, &length, &data, NULL, NULL) != napi_ok ||
+      ta_type != napi_float64_array || length < 1 || data == NULL) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "setup(makeError, epoch) needs a Float64Array(1)");
     return NULL;
   }
   if (addon->make_error != NULL) napi_delete_reference(env, addon->make_error);
   CC_NAPI(env, napi_create_reference(env, argv[0], 1, &addon->make_error));
+  /* The reference keeps the buffer (and so `data`) alive until teardown. */
+  if (addon->epoch_ref != NULL) napi_delete_reference(env, addon->epoch_ref);
+  addon->epoch = NULL;
+  CC_NAPI(env, napi_create_reference(env, argv[1], 1, &addon->epoch_ref));
+  addon->epoch = (double *)data;
+  return NULL;
+}
+
+/* noop(a, b): does nothing. The benchmark's floor: what any call into the
+ * addon with two arguments costs before it does any work. */
+static napi_value noop(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  void *data = NULL;
+  napi_get_cb_info(env, info, &argc, argv, NULL, &data);
   return NULL;
 }
 
@@ -91,6 +124,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_property_descriptor props[] = {
       {"setup", NULL, setup, NULL, NULL, NULL, napi_enumerable, addon},
       {"version", NULL, version, NULL, NULL, NULL, napi_enumerable, addon},
+      {"noop", NULL, noop, NULL, NULL, NULL, napi_enumerable, addon},
   };
   CC_NAPI(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   CC_NAPI(env, cc_keys_init(env, addon, exports));
