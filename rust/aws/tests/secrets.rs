@@ -76,7 +76,7 @@ fn client_params_never_show_a_secret() {
     );
     let key = full_params().client_key("s3").unwrap();
     debug_clean("Key", &key);
-    assert_clean("Key label", key.label());
+    assert_clean("Key label", &key.label());
     assert_clean("Key canonical", key.canonical());
     let key = with_provider.client_key("s3").unwrap();
     debug_clean("Key with a provider", &key);

@@ -5,7 +5,9 @@
 use std::cmp::Ordering;
 use std::fmt::Write;
 
+use crate::json::{MAX_DEPTH, MAX_SAFE_INTEGER, Tok, decode_escaped};
 use crate::node::Node;
+use crate::value::Value;
 
 pub(crate) fn write_value(out: &mut String, value: &Node<'_>) {
     match value {
@@ -52,6 +54,197 @@ pub(crate) fn write_members<'a, 'b: 'a>(
         write_value(out, value);
     }
     out.push('}');
+}
+
+/// Writes the value that starts at `toks[at]` (see [`crate::json::tokenize`])
+/// in canonical form: the fast path's writer. `order` is scratch space for
+/// sorting members, left as it was found. `Err` on a duplicate member name.
+pub(crate) fn write_tokens(
+    out: &mut String,
+    text: &str,
+    toks: &[Tok],
+    at: usize,
+    order: &mut Vec<u32>,
+) -> Result<(), ()> {
+    match toks[at] {
+        Tok::Null => out.push_str("null"),
+        Tok::Bool(true) => out.push_str("true"),
+        Tok::Bool(false) => out.push_str("false"),
+        Tok::Number(n) => write_number(out, n),
+        Tok::String {
+            start,
+            end,
+            escaped,
+        } => {
+            let raw = &text[start as usize..end as usize];
+            if escaped {
+                write_string(out, &decode_escaped(raw));
+            } else {
+                // Without a backslash, the text holds no quote and no
+                // control character: it is its own canonical form.
+                out.reserve(raw.len() + 2);
+                out.push('"');
+                out.push_str(raw);
+                out.push('"');
+            }
+        }
+        Tok::Array { end } => {
+            out.push('[');
+            let mut i = at + 1;
+            while i < end as usize {
+                if i > at + 1 {
+                    out.push(',');
+                }
+                write_tokens(out, text, toks, i, order)?;
+                i = Tok::next(toks, i);
+            }
+            out.push(']');
+        }
+        Tok::Object { end } => {
+            let base = order.len();
+            let mut i = at + 1;
+            let mut plain = true;
+            while i < end as usize {
+                let Tok::String { escaped, .. } = toks[i] else {
+                    return Err(());
+                };
+                plain &= !escaped;
+                order.push(u32::try_from(i).map_err(|_| ())?);
+                i = Tok::next(toks, i + 1);
+            }
+            sort_names(text, toks, &mut order[base..], plain)?;
+            out.push('{');
+            for k in base..order.len() {
+                if k > base {
+                    out.push(',');
+                }
+                let name = order[k] as usize;
+                write_tokens(out, text, toks, name, order)?;
+                out.push(':');
+                write_tokens(out, text, toks, name + 1, order)?;
+            }
+            out.push('}');
+            order.truncate(base);
+        }
+    }
+    Ok(())
+}
+
+/// Sorts an object's members (given by the indices of their name tokens)
+/// into canonical order; `Err` when two names are equal. `plain`: no name
+/// holds an escape, so each name's text is the name itself.
+fn sort_names(text: &str, toks: &[Tok], members: &mut [u32], plain: bool) -> Result<(), ()> {
+    let raw = |i: u32| match toks[i as usize] {
+        Tok::String { start, end, .. } => &text[start as usize..end as usize],
+        _ => "",
+    };
+    if plain {
+        members.sort_unstable_by(|&a, &b| utf16_cmp(raw(a), raw(b)));
+        if members.windows(2).any(|w| raw(w[0]) == raw(w[1])) {
+            return Err(());
+        }
+        return Ok(());
+    }
+    let mut named: Vec<(String, u32)> = members
+        .iter()
+        .map(|&i| (decode_escaped(raw(i)), i))
+        .collect();
+    named.sort_unstable_by(|a, b| utf16_cmp(&a.0, &b.0));
+    if named.windows(2).any(|w| w[0].0 == w[1].0) {
+        return Err(());
+    }
+    for (slot, (_, i)) in members.iter_mut().zip(named) {
+        *slot = i;
+    }
+    Ok(())
+}
+
+/// Writes a parameter value given as a [`Value`] in canonical form: the
+/// fast path of `Key::new`. `depth` is the value's nesting depth (a
+/// parameter's value is at 1); `order` is sorting scratch, left as found.
+/// `Err` where the identity rules reject the value: too deep, a non-finite
+/// or out-of-range number, a duplicate member name.
+pub(crate) fn write_tree(
+    out: &mut String,
+    value: &Value,
+    depth: usize,
+    order: &mut Vec<u32>,
+) -> Result<(), ()> {
+    if depth > MAX_DEPTH {
+        return Err(());
+    }
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(n) => {
+            if !n.is_finite() || (n.fract() == 0.0 && n.abs() > MAX_SAFE_INTEGER) {
+                return Err(());
+            }
+            write_number(out, *n);
+        }
+        Value::String(s) => write_string(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_tree(out, item, depth + 1, order)?;
+            }
+            out.push(']');
+        }
+        Value::Object(members) => {
+            let base = order.len();
+            order.extend(0..u32::try_from(members.len()).map_err(|_| ())?);
+            let name = |i: u32| members[i as usize].0.as_str();
+            order[base..].sort_unstable_by(|&a, &b| utf16_cmp(name(a), name(b)));
+            if order[base..].windows(2).any(|w| name(w[0]) == name(w[1])) {
+                return Err(());
+            }
+            out.push('{');
+            for k in base..order.len() {
+                if k > base {
+                    out.push(',');
+                }
+                let (name, value) = &members[order[k] as usize];
+                write_string(out, name);
+                out.push(':');
+                write_tree(out, value, depth + 1, order)?;
+            }
+            out.push('}');
+            order.truncate(base);
+        }
+    }
+    Ok(())
+}
+
+/// Index one past the canonical JSON value that starts at `bytes[start]`
+/// (the end of `bytes` if it is cut short).
+pub(crate) fn value_end(bytes: &[u8], start: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    // Skip the escaped character (a `\u` escape's digits
+                    // are plain characters).
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' | b',' if depth == 0 => return i,
+            b'}' | b']' => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+        if depth == 0 && matches!(bytes.get(start), Some(b'"' | b'{' | b'[')) {
+            return i;
+        }
+    }
+    bytes.len()
 }
 
 /// JCS orders member names by their UTF-16 code units, which differs from
@@ -127,8 +320,11 @@ pub(crate) fn write_number(out: &mut String, n: f64) {
     }
     // Integers (the common case: counts, sizes) need no digit search.
     if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 {
-        #[allow(clippy::cast_possible_truncation)]
-        let _ = write!(out, "{}", n as i64);
+        if n < 0.0 {
+            out.push('-');
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        write_integer(out, n.abs() as u64);
         return;
     }
     if n < 0.0 {
@@ -159,6 +355,25 @@ pub(crate) fn write_number(out: &mut String, n: f64) {
         }
         let e = n10 - 1;
         let _ = write!(out, "e{}{}", if e < 0 { '-' } else { '+' }, e.abs());
+    }
+}
+
+/// Writes `n` in decimal (what `{}` formats, without the formatter).
+fn write_integer(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        #[allow(clippy::cast_possible_truncation)]
+        let digit = (n % 10) as u8;
+        digits[at] = b'0' + digit;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
     }
 }
 

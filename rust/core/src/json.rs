@@ -288,3 +288,362 @@ impl<'a> Parser<'a> {
         }
     }
 }
+
+/// One token of [`tokenize`]'s flat parse tree: values in document order,
+/// each container followed by its contents. Strings and names are byte
+/// ranges of the input, so parsing allocates nothing but the token list.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Tok {
+    Null,
+    Bool(bool),
+    /// A valid identity number (finite, integral values within ±(2^53−1)),
+    /// `-0` already read as `0`.
+    Number(f64),
+    /// The bytes between a string's quotes as written; `escaped` when they
+    /// hold a backslash escape (then they must be decoded, see
+    /// [`decode_escaped`]); otherwise they are the string itself.
+    String {
+        start: u32,
+        end: u32,
+        escaped: bool,
+    },
+    /// An array; `end` is the index one past its last token.
+    Array {
+        end: u32,
+    },
+    /// An object: a `String` token (the name) then the value's tokens, for
+    /// each member in written order; `end` as for arrays.
+    Object {
+        end: u32,
+    },
+}
+
+impl Tok {
+    /// Index one past the value that starts at `index` (a token of `toks`).
+    pub(crate) fn next(toks: &[Tok], index: usize) -> usize {
+        match toks[index] {
+            Tok::Array { end } | Tok::Object { end } => end as usize,
+            _ => index + 1,
+        }
+    }
+}
+
+/// Parses params text into a flat token list, for the key fast path.
+///
+/// It accepts exactly the texts [`parse`] accepts, and also applies the
+/// number rules of identity (finite; integral values within ±(2^53−1)). It
+/// reports no reason: on `Err` the caller runs the tree parser and the
+/// identity rules, which name the problem.
+pub(crate) fn tokenize(bytes: &[u8]) -> Result<(&str, Vec<Tok>), ()> {
+    let text = std::str::from_utf8(bytes).map_err(|_| ())?;
+    if u32::try_from(bytes.len()).is_err() {
+        return Err(());
+    }
+    let mut lexer = Lexer {
+        bytes,
+        pos: 0,
+        // Each token takes at least two bytes of text (`1,`), less the
+        // closing one: a quarter of the length rarely needs to grow.
+        toks: Vec::with_capacity(bytes.len() / 4 + 2),
+    };
+    lexer.skip_ws();
+    lexer.value(0)?;
+    lexer.skip_ws();
+    if lexer.pos != bytes.len() {
+        return Err(());
+    }
+    Ok((text, lexer.toks))
+}
+
+struct Lexer<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    toks: Vec<Tok>,
+}
+
+/// `pos` as a token offset; inputs longer than `u32::MAX` never reach the
+/// lexer.
+#[allow(clippy::cast_possible_truncation)]
+fn offset(pos: usize) -> u32 {
+    pos as u32
+}
+
+impl Lexer<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn literal(&mut self, literal: &[u8], tok: Tok) -> Result<(), ()> {
+        if self.bytes[self.pos..].starts_with(literal) {
+            self.pos += literal.len();
+            self.toks.push(tok);
+            Ok(())
+        } else {
+            Err(())
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<(), ()> {
+        match self.peek() {
+            Some(b'{') => self.object(depth + 1),
+            Some(b'[') => self.array(depth + 1),
+            Some(b'"') => self.string(),
+            Some(b't') => self.literal(b"true", Tok::Bool(true)),
+            Some(b'f') => self.literal(b"false", Tok::Bool(false)),
+            Some(b'n') => self.literal(b"null", Tok::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => Err(()),
+        }
+    }
+
+    /// Opens a container: checks depth, pushes its token (its `end` is set
+    /// by [`Lexer::close`]) and returns its index.
+    fn open(&mut self, depth: usize, tok: Tok) -> Result<usize, ()> {
+        if depth > MAX_DEPTH {
+            return Err(());
+        }
+        self.pos += 1;
+        self.toks.push(tok);
+        Ok(self.toks.len() - 1)
+    }
+
+    fn close(&mut self, at: usize) {
+        self.pos += 1;
+        let end = offset(self.toks.len());
+        match &mut self.toks[at] {
+            Tok::Array { end: e } | Tok::Object { end: e } => *e = end,
+            _ => {}
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<(), ()> {
+        let at = self.open(depth, Tok::Object { end: 0 })?;
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.close(at);
+            return Ok(());
+        }
+        loop {
+            self.skip_ws();
+            if self.peek() != Some(b'"') {
+                return Err(());
+            }
+            self.string()?;
+            self.skip_ws();
+            if self.peek() != Some(b':') {
+                return Err(());
+            }
+            self.pos += 1;
+            self.skip_ws();
+            self.value(depth)?;
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.close(at);
+                    return Ok(());
+                }
+                _ => return Err(()),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<(), ()> {
+        let at = self.open(depth, Tok::Array { end: 0 })?;
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.close(at);
+            return Ok(());
+        }
+        loop {
+            self.skip_ws();
+            self.value(depth)?;
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.close(at);
+                    return Ok(());
+                }
+                _ => return Err(()),
+            }
+        }
+    }
+
+    /// Checks a string's escapes without decoding them.
+    fn string(&mut self) -> Result<(), ()> {
+        self.pos += 1; // opening quote
+        let start = self.pos;
+        let mut escaped = false;
+        loop {
+            self.pos += self.bytes[self.pos..]
+                .iter()
+                .position(|&b| crate::jcs::NEEDS_ESCAPE[usize::from(b)])
+                .ok_or(())?;
+            match self.bytes[self.pos] {
+                b'"' => {
+                    self.toks.push(Tok::String {
+                        start: offset(start),
+                        end: offset(self.pos),
+                        escaped,
+                    });
+                    self.pos += 1;
+                    return Ok(());
+                }
+                b'\\' => {
+                    escaped = true;
+                    self.pos = escape_end(self.bytes, self.pos).ok_or(())?;
+                }
+                _ => return Err(()), // an unescaped control character
+            }
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Result<(), ()> {
+        let start = self.pos;
+        let negative = self.peek() == Some(b'-');
+        if negative {
+            self.pos += 1;
+        }
+        let int_start = self.pos;
+        let int_digits = match self.peek() {
+            Some(b'0') => {
+                self.pos += 1;
+                1
+            }
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(()),
+        };
+        let mut plain = true;
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(());
+            }
+            plain = false;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(());
+            }
+            plain = false;
+        }
+        let n = if plain && int_digits <= 15 {
+            // At most 15 digits: exact in an f64 and within ±(2^53−1).
+            let magnitude = self.bytes[int_start..self.pos]
+                .iter()
+                .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+            #[allow(clippy::cast_precision_loss)]
+            let n = magnitude as f64;
+            if negative { -n } else { n }
+        } else {
+            // The text is ASCII: the lexer stopped at its first non-number
+            // byte. Rust's parser rounds correctly, as the tree parser does.
+            let text = std::str::from_utf8(&self.bytes[start..self.pos]).map_err(|_| ())?;
+            let n: f64 = text.parse().map_err(|_| ())?;
+            if !n.is_finite() || (n.fract() == 0.0 && n.abs() > MAX_SAFE_INTEGER) {
+                return Err(());
+            }
+            n
+        };
+        self.toks.push(Tok::Number(if n == 0.0 { 0.0 } else { n }));
+        Ok(())
+    }
+}
+
+/// Largest integer magnitude every language's JSON numbers hold exactly.
+pub(crate) const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// Checks the escape at `bytes[pos]` (a backslash) as the tree parser does
+/// and returns the index just past it, or `None` when it is invalid.
+fn escape_end(bytes: &[u8], pos: usize) -> Option<usize> {
+    let hex4 = |at: usize| -> Option<u32> {
+        let digits = bytes.get(at..at + 4)?;
+        digits.iter().try_fold(0u32, |code, &d| {
+            Some(code * 16 + char::from(d).to_digit(16)?)
+        })
+    };
+    match *bytes.get(pos + 1)? {
+        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(pos + 2),
+        b'u' => match hex4(pos + 2)? {
+            0xD800..=0xDBFF => {
+                if bytes.get(pos + 6..pos + 8)? != b"\\u" {
+                    return None;
+                }
+                (0xDC00..=0xDFFF)
+                    .contains(&hex4(pos + 8)?)
+                    .then_some(pos + 12)
+            }
+            0xDC00..=0xDFFF => None,
+            _ => Some(pos + 6),
+        },
+        _ => None,
+    }
+}
+
+/// Decodes the escaped contents of a string token (validated by the lexer).
+pub(crate) fn decode_escaped(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = String::with_capacity(raw.len());
+    let mut run = 0;
+    let mut i = 0;
+    let hex4 = |at: usize| {
+        bytes[at..at + 4].iter().fold(0u32, |code, &d| {
+            code * 16 + char::from(d).to_digit(16).unwrap_or(0)
+        })
+    };
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        out.push_str(&raw[run..i]);
+        let (decoded, len) = match bytes[i + 1] {
+            b'b' => ('\u{8}', 2),
+            b'f' => ('\u{c}', 2),
+            b'n' => ('\n', 2),
+            b'r' => ('\r', 2),
+            b't' => ('\t', 2),
+            b'u' => {
+                let first = hex4(i + 2);
+                if (0xD800..=0xDBFF).contains(&first) {
+                    let second = hex4(i + 8);
+                    let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+                    (
+                        char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER),
+                        12,
+                    )
+                } else {
+                    (
+                        char::from_u32(first).unwrap_or(char::REPLACEMENT_CHARACTER),
+                        6,
+                    )
+                }
+            }
+            other => (char::from(other), 2), // `"`, `\` and `/` stand for themselves
+        };
+        out.push(decoded);
+        i += len;
+        run = i;
+    }
+    out.push_str(&raw[run..]);
+    out
+}

@@ -27,7 +27,7 @@ mod value;
 pub use cache::{Cache, CacheBuilder, EvictionListener, RemovalCause, Stats};
 pub use clock::{Clock, CoarseClock, ManualClock};
 pub use error::{Error, InsertError};
-pub use key::{CANONICAL_VERSION, Difference, Key, Kind, SECRET_PARAMS};
+pub use key::{CANONICAL_VERSION, Difference, Fingerprint, Key, Kind, SECRET_PARAMS};
 pub use store::Policy;
 pub use value::{Params, Value};
 

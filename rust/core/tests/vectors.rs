@@ -85,7 +85,7 @@ fn secrets_never_appear_in_any_output() {
             {
                 for shown in [
                     key.canonical(),
-                    key.label(),
+                    &key.label(),
                     &format!("{key:?}"),
                     &key.to_string(),
                 ] {

@@ -135,7 +135,7 @@ pub unsafe extern "C" fn clientcache_key_fingerprint(
             return Err(Failure::null("out"));
         }
         // SAFETY: `out` holds 33 writable bytes per the contract.
-        unsafe { write_text(key.fingerprint(), out, 33, &mut len) }
+        unsafe { write_text(&key.fingerprint(), out, 33, &mut len) }
     })
 }
 
@@ -158,7 +158,7 @@ pub unsafe extern "C" fn clientcache_key_label(
         // SAFETY: forwarded from the caller's contract.
         let key = unsafe { try_ref(key, "key") }?;
         // SAFETY: forwarded from the caller's contract.
-        unsafe { write_text(key.label(), buf, cap, out_len) }
+        unsafe { write_text(&key.label(), buf, cap, out_len) }
     })
 }
 
