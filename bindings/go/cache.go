@@ -305,9 +305,9 @@ func (c *Cache[V]) lookup(op string, key *Key, which C.int, wantErr bool) (V, er
 	if !ok {
 		return zero, closedError(op)
 	}
-	defer c.exit(tok)
 	kp, err := keyPtr(op, key)
 	if err != nil {
+		c.exit(tok)
 		return zero, err
 	}
 	w := C.int(0)
@@ -316,14 +316,18 @@ func (c *Cache[V]) lookup(op string, key *Key, which C.int, wantErr bool) (V, er
 	}
 	r := C.cc_cache_lookup_fast(addr(unsafe.Pointer(c.ptr)), addr(unsafe.Pointer(kp)), which, w)
 	runtime.KeepAlive(key)
+	if r != 0 && r&C.CC_ERR_TAG == 0 {
+		// The hit: no defer, no allocation.
+		v := value[V](r)
+		c.exit(tok)
+		return v, nil
+	}
+	c.exit(tok)
 	if r == 0 {
 		return zero, ErrNotFound
 	}
-	if r&C.CC_ERR_TAG != 0 {
-		e := C.cc_err_take(r)
-		return zero, statusError(op, e.status, e.text, e.text_len)
-	}
-	return value[V](r), nil
+	e := C.cc_err_take(r)
+	return zero, statusError(op, e.status, e.text, e.text_len)
 }
 
 // Get returns the value of key and promotes it (LRU: most recent; LFU:

@@ -258,42 +258,9 @@ func (c *Cache[V]) GetOrCreateContext(ctx context.Context, key *Key, create func
 // func() (V, error), nil for none (it is wrapped only on a miss, so that a
 // hit allocates nothing).
 func (c *Cache[V]) getOrCreate(op string, ctx context.Context, key *Key, build any) (V, error) {
-	var zero V
-	tok, ok := c.enter()
-	if !ok {
-		return zero, closedError(op)
-	}
-	kp, err := keyPtr(op, key)
-	if err != nil {
-		c.exit(tok)
-		return zero, err
-	}
-	if ctx == nil || build == nil {
-		c.exit(tok)
-		what := "nil context"
-		if ctx != nil {
-			what = "nil create function"
-		}
-		return zero, goError(op, ErrInvalidArgument, what, nil)
-	}
-	// The hit path: the core's get, as Get does (it counts the hit or miss).
-	r := C.cc_cache_lookup_fast(addr(unsafe.Pointer(c.ptr)), addr(unsafe.Pointer(kp)), C.CC_OP_GET, 1)
-	runtime.KeepAlive(key)
-	if r != 0 && r&C.CC_ERR_TAG == 0 {
-		v := value[V](r)
-		c.exit(tok)
-		return v, nil
-	}
-	c.exit(tok)
-	if r != 0 {
-		e := C.cc_err_take(r)
-		if e.status != C.CLIENTCACHE_STATUS_NOT_FOUND {
-			return zero, statusError(op, e.status, e.text, e.text_len)
-		}
-		freeText(e.text)
-	}
-	if err := ctx.Err(); err != nil {
-		return zero, err
+	v, hit, err := c.hit(op, ctx, key, build != nil)
+	if hit || err != nil {
+		return v, err
 	}
 	var create func(context.Context) (V, time.Duration, error)
 	switch f := build.(type) {
@@ -310,7 +277,85 @@ func (c *Cache[V]) getOrCreate(op string, ctx context.Context, key *Key, build a
 			return v, DefaultTTL, err
 		}
 	}
+	return c.miss(op, ctx, key, create)
+}
+
+// hit is the first step of every GetOrCreate variant: the core's get, as
+// Get does (it counts the call's hit or miss). hit is true with the value;
+// false with a nil error means a miss that the caller must build or join.
+func (c *Cache[V]) hit(op string, ctx context.Context, key *Key, haveCreate bool) (v V, hit bool, err error) {
+	var zero V
+	tok, ok := c.enter()
+	if !ok {
+		return zero, false, closedError(op)
+	}
+	kp, err := keyPtr(op, key)
+	if err != nil {
+		c.exit(tok)
+		return zero, false, err
+	}
+	if ctx == nil || !haveCreate {
+		c.exit(tok)
+		what := "nil context"
+		if ctx != nil {
+			what = "nil create function"
+		}
+		return zero, false, goError(op, ErrInvalidArgument, what, nil)
+	}
+	r := C.cc_cache_lookup_fast(addr(unsafe.Pointer(c.ptr)), addr(unsafe.Pointer(kp)), C.CC_OP_GET, 1)
+	runtime.KeepAlive(key)
+	if r != 0 && r&C.CC_ERR_TAG == 0 {
+		v := value[V](r)
+		c.exit(tok)
+		return v, true, nil
+	}
+	c.exit(tok)
+	if r != 0 {
+		e := C.cc_err_take(r)
+		if e.status != C.CLIENTCACHE_STATUS_NOT_FOUND {
+			return zero, false, statusError(op, e.status, e.text, e.text_len)
+		}
+		freeText(e.text)
+	}
+	return zero, false, nil
+}
+
+// miss follows a miss counted by hit: it joins the key's build in
+// progress, or starts one.
+func (c *Cache[V]) miss(op string, ctx context.Context, key *Key, create func(context.Context) (V, time.Duration, error)) (V, error) {
+	var zero V
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	kp := key.raw()
+	if kp == nil {
+		return zero, goError(op, ErrClosed, "key used after Close", nil)
+	}
 	return c.join(op, ctx, key, kp, create)
+}
+
+// GetOrCreateArg is GetOrCreateWithTTL with the factory's per-call data
+// passed as arg rather than captured: on a miss create is called with arg.
+// A closure that captures per-call data is allocated on every call, hits
+// included, because the factory may outlive the call; arg is copied to the
+// heap only on a miss, so with create a top-level function a hit allocates
+// nothing. Everything else is GetOrCreateWithTTL's (the op in errors is
+// "GetOrCreateArg").
+func GetOrCreateArg[V, A any](ctx context.Context, c *Cache[V], key *Key, arg A,
+	create func(ctx context.Context, arg A) (V, time.Duration, error)) (V, error) {
+	const op = "GetOrCreateArg"
+	v, hit, err := c.hit(op, ctx, key, create != nil)
+	if hit || err != nil {
+		return v, err
+	}
+	return getOrCreateArgMiss(op, ctx, c, key, arg, create)
+}
+
+// getOrCreateArgMiss is a function of its own so that arg moves to the
+// heap here, on a miss, and not in GetOrCreateArg.
+func getOrCreateArgMiss[V, A any](op string, ctx context.Context, c *Cache[V], key *Key, arg A,
+	create func(context.Context, A) (V, time.Duration, error)) (V, error) {
+	return c.miss(op, ctx, key, func(ctx context.Context) (V, time.Duration, error) { return create(ctx, arg) })
 }
 
 // join waits for the key's build in progress, or starts one.

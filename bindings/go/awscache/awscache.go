@@ -59,55 +59,88 @@ import (
 	"github.com/clientcache/clientcache/bindings/go"
 )
 
-// settings are the resolved options of one call. It is comparable and
-// serves as the memo key for the cache key (see Session.entry). It holds
-// secrets: every fmt verb prints it redacted (format.go).
-type settings struct {
-	region, endpoint, profile string
-	// Static credentials: the key holds the three secrets (digested by the
-	// core); the rest of creds (AccountID, Source, expiry) only configures
-	// the client.
-	creds          aws.Credentials
-	hasCredentials bool
-	// An object credential provider, and its instance number.
-	credProvider   aws.CredentialsProvider
-	credProviderID uint64
-	httpClient     aws.HTTPClient
-	httpClientID   uint64
-
-	retryMode                   aws.RetryMode
-	retryMaxAttempts            int
-	connectTimeout, readTimeout time.Duration
-	hasConnectTimeout           bool
-	hasReadTimeout              bool
-	fips, dualStack             triState
-	appID                       string
-	hasAppID                    bool
-	pathStyle                   bool
-	policy                      clientcache.Policy
-	err                         string // first invalid option
-}
-
-// triState is an optional bool: unset means "ask the environment".
-type triState uint8
-
-const (
-	unset triState = iota
-	isFalse
-	isTrue
-)
-
-func tri(b bool) triState {
-	if b {
-		return isTrue
-	}
-	return isFalse
-}
-
 // Option configures one client (or, given to NewSession through
 // WithDefaults, every client of the session; the call's options win,
-// option by option).
-type Option func(*settings)
+// option by option). It is a small value, not a closure, so that options
+// built on every call (the natural call site, awscache.S3(ctx, sess,
+// awscache.WithRegion(r))) allocate nothing; the zero Option changes
+// nothing. Secrets sit behind a pointer, which fmt does not follow from
+// inside a value, and Option prints redacted with every verb (format.go).
+type Option struct {
+	kind optKind
+	flag bool
+	n    int64
+	s    string
+	obj  any              // a credentials provider or HTTP client
+	id   uint64           // obj's instance number
+	cr   *aws.Credentials // static credentials
+}
+
+type optKind uint8
+
+const (
+	optNone optKind = iota
+	optRegion
+	optEndpoint
+	optProfile
+	optStatic
+	optProvider
+	optHTTPClient
+	optRetryMaxAttempts
+	optRetryMode
+	optRetries
+	optConnectTimeout
+	optReadTimeout
+	optFIPS
+	optDualStack
+	optAppID
+	optPathStyle
+	optPolicy
+	optInvalid // s is the message
+)
+
+// ident is the part of the resolved options that the key is built from:
+// params reads nothing else, so equal idents (with the same service) give
+// equal keys, which is what makes the key memo exact. It holds secrets in
+// clear text: it lives on the stack of a call, in a session's defaults, and
+// in memo entries only while their client is cached (memo.go).
+type ident struct {
+	region, endpoint, profile, appID string
+	retryMode                        string
+	keyID, secret, token             string
+	retryMaxAttempts                 int64
+	connectTimeout, readTimeout      time.Duration
+	credProviderID, httpClientID     uint64
+	flags                            identFlags
+}
+
+type identFlags uint16
+
+const (
+	hasCredentials identFlags = 1 << iota
+	hasConnectTimeout
+	hasReadTimeout
+	hasAppID
+	pathStyle
+	fipsSet
+	fipsTrue
+	dualStackSet
+	dualStackTrue
+)
+
+// settings are the resolved options of one call: the identity, and the
+// objects and metadata that configure the client without being identity.
+// It holds secrets: every fmt verb prints it redacted (format.go).
+type settings struct {
+	id ident
+	// Static credentials as given (AccountID, Source and the expiry
+	// configure the client; the three secrets are in id).
+	creds        *aws.Credentials
+	credProvider aws.CredentialsProvider
+	httpClient   aws.HTTPClient
+	policy       clientcache.Policy
+	err          string // first invalid option
+}
 
 func (s *settings) fail(msg string) {
 	if s.err == "" {
@@ -115,17 +148,102 @@ func (s *settings) fail(msg string) {
 	}
 }
 
-// WithRegion sets the region (config.WithRegion; key: region_name).
-func WithRegion(region string) Option {
-	return func(s *settings) { s.region = region }
+// apply applies one option.
+func (s *settings) apply(o *Option) {
+	switch o.kind {
+	case optNone:
+	case optRegion:
+		s.id.region = o.s
+	case optEndpoint:
+		s.id.endpoint = o.s
+	case optProfile:
+		s.id.profile = o.s
+	case optStatic:
+		s.setStatic(o.cr)
+	case optProvider:
+		s.credProvider, s.id.credProviderID = o.obj.(aws.CredentialsProvider), o.id
+		s.creds = nil
+		s.id.keyID, s.id.secret, s.id.token = "", "", ""
+		s.id.flags &^= hasCredentials
+	case optHTTPClient:
+		s.httpClient, s.id.httpClientID = o.obj.(aws.HTTPClient), o.id
+	case optRetryMaxAttempts:
+		s.setRetryMaxAttempts(o.n)
+	case optRetryMode:
+		s.setRetryMode(o.s)
+	case optRetries:
+		s.setRetryMode(o.s)
+		s.setRetryMaxAttempts(o.n)
+	case optConnectTimeout:
+		if o.n < 0 {
+			s.fail(fmt.Sprintf("connect timeout %v is negative", time.Duration(o.n)))
+		}
+		s.id.connectTimeout = time.Duration(o.n)
+		s.id.flags |= hasConnectTimeout
+	case optReadTimeout:
+		if o.n < 0 {
+			s.fail(fmt.Sprintf("read timeout %v is negative", time.Duration(o.n)))
+		}
+		s.id.readTimeout = time.Duration(o.n)
+		s.id.flags |= hasReadTimeout
+	case optFIPS:
+		s.id.flags = s.id.flags&^fipsTrue | fipsSet | cond(o.flag, fipsTrue)
+	case optDualStack:
+		s.id.flags = s.id.flags&^dualStackTrue | dualStackSet | cond(o.flag, dualStackTrue)
+	case optAppID:
+		s.id.appID = o.s
+		s.id.flags |= hasAppID
+	case optPathStyle:
+		s.id.flags |= pathStyle
+	case optPolicy:
+		p := clientcache.Policy(o.n)
+		if p != clientcache.LRU && p != clientcache.LFU {
+			s.fail(fmt.Sprintf("unknown policy %v", p))
+		}
+		s.policy = p
+	case optInvalid:
+		s.fail(o.s)
+	}
 }
+
+func cond(b bool, f identFlags) identFlags {
+	if b {
+		return f
+	}
+	return 0
+}
+
+func (s *settings) setStatic(creds *aws.Credentials) {
+	if creds.AccessKeyID == "" || creds.SecretAccessKey == "" {
+		s.fail("static credentials need an access key id and a secret access key")
+	}
+	s.creds = creds
+	s.id.keyID, s.id.secret, s.id.token = creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken
+	s.id.flags |= hasCredentials
+	s.credProvider, s.id.credProviderID = nil, 0
+}
+
+func (s *settings) setRetryMaxAttempts(n int64) {
+	if n < 1 {
+		s.fail(fmt.Sprintf("retry max attempts %d is not at least 1 (attempts include the first one)", n))
+	}
+	s.id.retryMaxAttempts = n
+}
+
+func (s *settings) setRetryMode(mode string) {
+	if aws.RetryMode(mode) != aws.RetryModeStandard && aws.RetryMode(mode) != aws.RetryModeAdaptive {
+		s.fail(fmt.Sprintf("retry mode %q is not standard or adaptive", mode))
+	}
+	s.id.retryMode = mode
+}
+
+// WithRegion sets the region (config.WithRegion; key: region_name).
+func WithRegion(region string) Option { return Option{kind: optRegion, s: region} }
 
 // WithEndpoint sets the base endpoint URL of the service
 // (config.WithBaseEndpoint; key: endpoint_url), e.g. a local S3-compatible
 // server.
-func WithEndpoint(url string) Option {
-	return func(s *settings) { s.endpoint = url }
-}
+func WithEndpoint(url string) Option { return Option{kind: optEndpoint, s: url} }
 
 // WithStaticCredentials uses fixed credentials (credentials.
 // NewStaticCredentialsProvider; key: aws_access_key_id,
@@ -134,7 +252,7 @@ func WithEndpoint(url string) Option {
 // replaces an earlier WithCredentialsProvider, and the reverse.
 func WithStaticCredentials(accessKeyID, secretAccessKey, sessionToken string) Option {
 	creds := credentials.NewStaticCredentialsProvider(accessKeyID, secretAccessKey, sessionToken).Value
-	return func(s *settings) { s.setStatic(creds) }
+	return Option{kind: optStatic, cr: &creds}
 }
 
 // WithCredentials uses fixed credentials given as an aws.Credentials
@@ -143,17 +261,7 @@ func WithStaticCredentials(accessKeyID, secretAccessKey, sessionToken string) Op
 // (CanExpire with a non-zero Expires), the client leaves the cache the
 // session's refresh margin (WithRefreshMargin) before Expires, and the
 // next call builds a new one — with the credentials that call passes.
-func WithCredentials(creds aws.Credentials) Option {
-	return func(s *settings) { s.setStatic(creds) }
-}
-
-func (s *settings) setStatic(creds aws.Credentials) {
-	if creds.AccessKeyID == "" || creds.SecretAccessKey == "" {
-		s.fail("static credentials need an access key id and a secret access key")
-	}
-	s.creds, s.hasCredentials = creds, true
-	s.credProvider, s.credProviderID = nil, 0
-}
+func WithCredentials(creds aws.Credentials) Option { return Option{kind: optStatic, cr: &creds} }
 
 // WithCredentialsProvider signs with p (config.WithCredentialsProvider).
 //
@@ -171,22 +279,18 @@ func WithCredentialsProvider(p aws.CredentialsProvider) Option {
 	switch sp := p.(type) {
 	case credentials.StaticCredentialsProvider:
 		creds := sp.Value
-		return func(s *settings) { s.setStatic(creds) }
+		return Option{kind: optStatic, cr: &creds}
 	case *credentials.StaticCredentialsProvider:
 		if sp != nil {
 			creds := sp.Value
-			return func(s *settings) { s.setStatic(creds) }
+			return Option{kind: optStatic, cr: &creds}
 		}
 	}
 	id, msg := instanceOf(p, "WithCredentialsProvider")
-	return func(s *settings) {
-		if msg != "" {
-			s.fail(msg)
-			return
-		}
-		s.credProvider, s.credProviderID = p, id
-		s.creds, s.hasCredentials = aws.Credentials{}, false
+	if msg != "" {
+		return Option{kind: optInvalid, s: msg}
 	}
+	return Option{kind: optProvider, obj: p, id: id}
 }
 
 // WithHTTPClient sends requests through c (config.WithHTTPClient), e.g. an
@@ -200,120 +304,71 @@ func WithCredentialsProvider(p aws.CredentialsProvider) Option {
 // pass an *awshttp.BuildableClient then.
 func WithHTTPClient(c aws.HTTPClient) Option {
 	id, msg := instanceOf(c, "WithHTTPClient")
-	return func(s *settings) {
-		if msg != "" {
-			s.fail(msg)
-			return
-		}
-		s.httpClient, s.httpClientID = c, id
+	if msg != "" {
+		return Option{kind: optInvalid, s: msg}
 	}
+	return Option{kind: optHTTPClient, obj: c, id: id}
 }
 
 // WithRetryMaxAttempts sets the maximum number of attempts, the first one
 // included (n ≥ 1; config.WithRetryMaxAttempts, the meaning of
 // aws-sdk-go-v2's RetryMaxAttempts; key: config.retries.total_max_attempts).
-func WithRetryMaxAttempts(n int) Option {
-	return func(s *settings) {
-		if n < 1 {
-			s.fail(fmt.Sprintf("retry max attempts %d is not at least 1 (attempts include the first one)", n))
-		}
-		s.retryMaxAttempts = n
-	}
-}
+func WithRetryMaxAttempts(n int) Option { return Option{kind: optRetryMaxAttempts, n: int64(n)} }
 
 // WithRetryMode sets the retry mode, aws.RetryModeStandard or
 // aws.RetryModeAdaptive (config.WithRetryMode; key: config.retries.mode).
-func WithRetryMode(mode aws.RetryMode) Option {
-	return func(s *settings) {
-		if mode != aws.RetryModeStandard && mode != aws.RetryModeAdaptive {
-			s.fail(fmt.Sprintf("retry mode %q is not standard or adaptive", string(mode)))
-		}
-		s.retryMode = mode
-	}
-}
+func WithRetryMode(mode aws.RetryMode) Option { return Option{kind: optRetryMode, s: string(mode)} }
 
 // WithRetries is WithRetryMode(mode) and WithRetryMaxAttempts(maxAttempts):
 // maxAttempts counts every attempt, the first one included, as
 // aws-sdk-go-v2's RetryMaxAttempts does (keys: config.retries.mode and
 // config.retries.total_max_attempts).
 func WithRetries(mode aws.RetryMode, maxAttempts int) Option {
-	m, n := WithRetryMode(mode), WithRetryMaxAttempts(maxAttempts)
-	return func(s *settings) { m(s); n(s) }
+	return Option{kind: optRetries, s: string(mode), n: int64(maxAttempts)}
 }
 
 // WithConnectTimeout bounds the time to establish a connection: the
 // net.Dialer timeout of the SDK's HTTP client (awshttp.BuildableClient;
 // 0 means no timeout). Key: config.connect_timeout, in seconds, as
 // float64(d.Nanoseconds())/1e9.
-func WithConnectTimeout(d time.Duration) Option {
-	return func(s *settings) {
-		if d < 0 {
-			s.fail(fmt.Sprintf("connect timeout %v is negative", d))
-		}
-		s.connectTimeout, s.hasConnectTimeout = d, true
-	}
-}
+func WithConnectTimeout(d time.Duration) Option { return Option{kind: optConnectTimeout, n: int64(d)} }
 
 // WithReadTimeout bounds how long the SDK's HTTP client waits for a
 // connection to deliver data, reset by every byte received
 // (awshttp.BuildableClient.WithReadTimeout; 0 disables it), the
 // counterpart of botocore's read_timeout. Key: config.read_timeout, in
 // seconds, as float64(d.Nanoseconds())/1e9.
-func WithReadTimeout(d time.Duration) Option {
-	return func(s *settings) {
-		if d < 0 {
-			s.fail(fmt.Sprintf("read timeout %v is negative", d))
-		}
-		s.readTimeout, s.hasReadTimeout = d, true
-	}
-}
+func WithReadTimeout(d time.Duration) Option { return Option{kind: optReadTimeout, n: int64(d)} }
 
 // WithFIPS selects (true) or refuses (false) FIPS endpoints
 // (config.WithUseFIPSEndpoint; key: config.use_fips_endpoint). Without it
 // the environment decides, so an explicit false is a different key.
-func WithFIPS(enabled bool) Option {
-	return func(s *settings) { s.fips = tri(enabled) }
-}
+func WithFIPS(enabled bool) Option { return Option{kind: optFIPS, flag: enabled} }
 
 // WithDualStack selects (true) or refuses (false) dual-stack endpoints
 // (config.WithUseDualStackEndpoint; key: config.use_dualstack_endpoint).
 // Without it the environment decides.
-func WithDualStack(enabled bool) Option {
-	return func(s *settings) { s.dualStack = tri(enabled) }
-}
+func WithDualStack(enabled bool) Option { return Option{kind: optDualStack, flag: enabled} }
 
 // WithAppID sets the application id sent in the User-Agent header
 // (config.WithAppID; key: config.user_agent_appid).
-func WithAppID(id string) Option {
-	return func(s *settings) { s.appID, s.hasAppID = id, true }
-}
+func WithAppID(id string) Option { return Option{kind: optAppID, s: id} }
 
 // WithProfile selects a shared config/credentials profile
 // (config.WithSharedConfigProfile; key: profile_name). A profile that does
 // not exist fails the build of the client.
-func WithProfile(name string) Option {
-	return func(s *settings) { s.profile = name }
-}
+func WithProfile(name string) Option { return Option{kind: optProfile, s: name} }
 
 // WithPathStyle addresses buckets in the URL path rather than the host name
 // (key: config.s3.addressing_style = "path", as botocore spells it). It sets
 // the UsePathStyle field of the service's options; for a service whose
 // options have no such field the call fails with ErrInvalidArgument.
 // S3-compatible servers such as moto or MinIO need it.
-func WithPathStyle() Option {
-	return func(s *settings) { s.pathStyle = true }
-}
+func WithPathStyle() Option { return Option{kind: optPathStyle} }
 
 // WithPolicy selects which of the session's caches holds the client: LRU
 // (the default) or LFU. It is not part of the key.
-func WithPolicy(p clientcache.Policy) Option {
-	return func(s *settings) {
-		if p != clientcache.LRU && p != clientcache.LFU {
-			s.fail(fmt.Sprintf("unknown policy %v", p))
-		}
-		s.policy = p
-	}
-}
+func WithPolicy(p clientcache.Policy) Option { return Option{kind: optPolicy, n: int64(p)} }
 
 // check reports the first invalid option or combination, once every
 // option (session defaults, then the call's) has been applied.
@@ -321,7 +376,7 @@ func (s *settings) check() string {
 	if s.err != "" {
 		return s.err
 	}
-	if s.httpClient != nil && (s.hasConnectTimeout || s.hasReadTimeout) {
+	if s.httpClient != nil && s.id.flags&(hasConnectTimeout|hasReadTimeout) != 0 {
 		return "WithConnectTimeout and WithReadTimeout configure the SDK's HTTP client and cannot be combined with WithHTTPClient: set the timeouts on that client"
 	}
 	return ""
@@ -332,58 +387,58 @@ func (s *settings) check() string {
 func seconds(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e9 }
 
 // params renders the key parameters of a resolved option set (the mapping
-// of docs/identity.md, "SDK options").
-func (s *settings) params() clientcache.Params {
+// of docs/identity.md, "SDK options"). It reads only the identity.
+func (id *ident) params() clientcache.Params {
 	p := clientcache.Params{}
-	if s.region != "" {
-		p["region_name"] = s.region
+	if id.region != "" {
+		p["region_name"] = id.region
 	}
-	if s.endpoint != "" {
-		p["endpoint_url"] = s.endpoint
+	if id.endpoint != "" {
+		p["endpoint_url"] = id.endpoint
 	}
-	if s.profile != "" {
-		p["profile_name"] = s.profile
+	if id.profile != "" {
+		p["profile_name"] = id.profile
 	}
-	if s.hasCredentials {
-		p["aws_access_key_id"] = s.creds.AccessKeyID
-		p["aws_secret_access_key"] = s.creds.SecretAccessKey
-		if s.creds.SessionToken != "" {
-			p["aws_session_token"] = s.creds.SessionToken
+	if id.flags&hasCredentials != 0 {
+		p["aws_access_key_id"] = id.keyID
+		p["aws_secret_access_key"] = id.secret
+		if id.token != "" {
+			p["aws_session_token"] = id.token
 		}
 	}
 	cfg := map[string]any{}
 	retries := map[string]any{}
-	if s.retryMode != "" {
-		retries["mode"] = string(s.retryMode)
+	if id.retryMode != "" {
+		retries["mode"] = id.retryMode
 	}
-	if s.retryMaxAttempts != 0 {
-		retries["total_max_attempts"] = s.retryMaxAttempts
+	if id.retryMaxAttempts != 0 {
+		retries["total_max_attempts"] = id.retryMaxAttempts
 	}
 	if len(retries) > 0 {
 		cfg["retries"] = retries
 	}
-	if s.hasConnectTimeout {
-		cfg["connect_timeout"] = seconds(s.connectTimeout)
+	if id.flags&hasConnectTimeout != 0 {
+		cfg["connect_timeout"] = seconds(id.connectTimeout)
 	}
-	if s.hasReadTimeout {
-		cfg["read_timeout"] = seconds(s.readTimeout)
+	if id.flags&hasReadTimeout != 0 {
+		cfg["read_timeout"] = seconds(id.readTimeout)
 	}
-	if s.fips != unset {
-		cfg["use_fips_endpoint"] = s.fips == isTrue
+	if id.flags&fipsSet != 0 {
+		cfg["use_fips_endpoint"] = id.flags&fipsTrue != 0
 	}
-	if s.dualStack != unset {
-		cfg["use_dualstack_endpoint"] = s.dualStack == isTrue
+	if id.flags&dualStackSet != 0 {
+		cfg["use_dualstack_endpoint"] = id.flags&dualStackTrue != 0
 	}
-	if s.hasAppID {
-		cfg["user_agent_appid"] = s.appID
+	if id.flags&hasAppID != 0 {
+		cfg["user_agent_appid"] = id.appID
 	}
-	if s.credProviderID != 0 {
-		cfg["credential_provider"] = instanceName(s.credProviderID)
+	if id.credProviderID != 0 {
+		cfg["credential_provider"] = instanceName(id.credProviderID)
 	}
-	if s.httpClientID != 0 {
-		cfg["http_client"] = instanceName(s.httpClientID)
+	if id.httpClientID != 0 {
+		cfg["http_client"] = instanceName(id.httpClientID)
 	}
-	if s.pathStyle {
+	if id.flags&pathStyle != 0 {
 		cfg["s3"] = map[string]any{"addressing_style": "path"}
 	}
 	if len(cfg) > 0 {
@@ -395,54 +450,57 @@ func (s *settings) params() clientcache.Params {
 // loadOptions are the config.LoadDefaultConfig options for s.
 func (s *settings) loadOptions() []func(*config.LoadOptions) error {
 	var o []func(*config.LoadOptions) error
-	if s.region != "" {
-		o = append(o, config.WithRegion(s.region))
+	id := &s.id
+	if id.region != "" {
+		o = append(o, config.WithRegion(id.region))
 	}
-	if s.endpoint != "" {
-		o = append(o, config.WithBaseEndpoint(s.endpoint))
+	if id.endpoint != "" {
+		o = append(o, config.WithBaseEndpoint(id.endpoint))
 	}
-	if s.profile != "" {
-		o = append(o, config.WithSharedConfigProfile(s.profile))
+	if id.profile != "" {
+		o = append(o, config.WithSharedConfigProfile(id.profile))
 	}
-	if s.hasCredentials {
-		o = append(o, config.WithCredentialsProvider(credentials.StaticCredentialsProvider{Value: s.creds}))
+	if s.creds != nil {
+		o = append(o, config.WithCredentialsProvider(credentials.StaticCredentialsProvider{Value: *s.creds}))
 	}
 	if s.credProvider != nil {
 		o = append(o, config.WithCredentialsProvider(s.credProvider))
 	}
-	if s.retryMode != "" {
-		o = append(o, config.WithRetryMode(s.retryMode))
+	if id.retryMode != "" {
+		o = append(o, config.WithRetryMode(aws.RetryMode(id.retryMode)))
 	}
-	if s.retryMaxAttempts != 0 {
-		o = append(o, config.WithRetryMaxAttempts(s.retryMaxAttempts))
+	if id.retryMaxAttempts != 0 {
+		o = append(o, config.WithRetryMaxAttempts(int(id.retryMaxAttempts)))
 	}
 	if s.httpClient != nil {
 		o = append(o, config.WithHTTPClient(s.httpClient))
-	} else if s.hasConnectTimeout || s.hasReadTimeout {
+	} else if id.flags&(hasConnectTimeout|hasReadTimeout) != 0 {
 		c := awshttp.NewBuildableClient()
-		if s.hasConnectTimeout {
-			ct := s.connectTimeout
+		if id.flags&hasConnectTimeout != 0 {
+			ct := id.connectTimeout
 			c = c.WithDialerOptions(func(d *net.Dialer) { d.Timeout = ct })
 		}
-		if s.hasReadTimeout {
-			c = c.WithReadTimeout(s.readTimeout)
+		if id.flags&hasReadTimeout != 0 {
+			c = c.WithReadTimeout(id.readTimeout)
 		}
 		o = append(o, config.WithHTTPClient(c))
 	}
-	switch s.fips {
-	case isTrue:
-		o = append(o, config.WithUseFIPSEndpoint(aws.FIPSEndpointStateEnabled))
-	case isFalse:
-		o = append(o, config.WithUseFIPSEndpoint(aws.FIPSEndpointStateDisabled))
+	if id.flags&fipsSet != 0 {
+		st := aws.FIPSEndpointStateDisabled
+		if id.flags&fipsTrue != 0 {
+			st = aws.FIPSEndpointStateEnabled
+		}
+		o = append(o, config.WithUseFIPSEndpoint(st))
 	}
-	switch s.dualStack {
-	case isTrue:
-		o = append(o, config.WithUseDualStackEndpoint(aws.DualStackEndpointStateEnabled))
-	case isFalse:
-		o = append(o, config.WithUseDualStackEndpoint(aws.DualStackEndpointStateDisabled))
+	if id.flags&dualStackSet != 0 {
+		st := aws.DualStackEndpointStateDisabled
+		if id.flags&dualStackTrue != 0 {
+			st = aws.DualStackEndpointStateEnabled
+		}
+		o = append(o, config.WithUseDualStackEndpoint(st))
 	}
-	if s.hasAppID {
-		o = append(o, config.WithAppID(s.appID))
+	if id.flags&hasAppID != 0 {
+		o = append(o, config.WithAppID(id.appID))
 	}
 	return o
 }
@@ -452,14 +510,13 @@ func (s *settings) loadOptions() []func(*config.LoadOptions) error {
 // fingerprint and label.
 func Key(service string, opts ...Option) (*clientcache.Key, error) {
 	var s settings
-	for _, o := range opts {
-		o(&s)
+	for i := range opts {
+		s.apply(&opts[i])
 	}
 	if msg := s.check(); msg != "" {
 		return nil, invalid("Key", msg)
 	}
-	s.policy = 0
-	return clientcache.NewClientKey(service, s.params())
+	return clientcache.NewClientKey(service, s.id.params())
 }
 
 func invalid(op, msg string) error {
@@ -468,14 +525,6 @@ func invalid(op, msg string) error {
 
 // DefaultMaxSize is the capacity of each cache of a session.
 const DefaultMaxSize = clientcache.DefaultMaxSize
-
-// maxMemo bounds the memo of keys per session; past it the memo restarts.
-const maxMemo = 4096
-
-type memoKey struct {
-	service string
-	s       settings
-}
 
 // Session holds two client caches, one LRU and one LFU, and default options
 // for every client it returns (like boto3-client-cache's Session). It is
@@ -499,19 +548,9 @@ type sessionState struct {
 	margin     time.Duration // before expiring credentials expire
 	invalidate bool          // on an authentication error
 	lru, lfu   *clientcache.Cache[any]
-	// memo maps (service, settings) to their *clientcache.Key so a hit
-	// does not rebuild the key (encoding + SHA-256) on every call. The core
-	// still decides identity: equal settings always give equal keys. It
-	// holds the option values (providers included) until it restarts.
-	memoMu sync.RWMutex
-	memo   map[memoKey]*memoEntry
-}
-
-// memoEntry is a memoized key with the settings it was built from (which
-// a miss uses to build the client).
-type memoEntry struct {
-	key *clientcache.Key
-	st  settings
+	// memo maps resolved options to the key they give, so that a hit does
+	// not rebuild the key (encoding + SHA-256) on every call (memo.go).
+	memo *memo
 }
 
 // SessionOption configures NewSession.
@@ -587,23 +626,33 @@ func NewSession(opts ...SessionOption) (*Session, error) {
 	if cfg.margin < 0 {
 		return nil, invalid("NewSession", fmt.Sprintf("refresh margin %v is negative", cfg.margin))
 	}
-	st := &sessionState{memo: map[memoKey]*memoEntry{}, maxSize: cfg.maxSize,
+	st := &sessionState{memo: newMemo(cfg.maxSize), maxSize: cfg.maxSize,
 		ttl: cfg.ttl, margin: cfg.margin, invalidate: cfg.invalidate}
-	for _, o := range cfg.defaults {
-		o(&st.defaults)
+	for i := range cfg.defaults {
+		st.defaults.apply(&cfg.defaults[i])
 	}
 	if st.defaults.err != "" {
 		return nil, invalid("NewSession", st.defaults.err)
 	}
-	common := []clientcache.Option{clientcache.WithMaxSize(cfg.maxSize), clientcache.WithTTL(cfg.ttl)}
-	if cfg.onEvict != nil {
-		common = append(common, clientcache.WithOnEvict(cfg.onEvict))
+	// Every client that leaves a cache takes its memo entries along, so the
+	// memo never holds options (secrets included) longer than the session
+	// holds a client built from them.
+	onEvict := func(p clientcache.Policy) clientcache.Option {
+		user := cfg.onEvict
+		return clientcache.WithOnEvict(func(key *clientcache.Key, v any, cause clientcache.Cause) {
+			st.memo.forget(p, key)
+			if user != nil {
+				user(key, v, cause)
+			}
+		})
 	}
+	common := []clientcache.Option{clientcache.WithMaxSize(cfg.maxSize), clientcache.WithTTL(cfg.ttl)}
 	var err error
-	if st.lru, err = clientcache.NewClientCache[any](common...); err != nil {
+	if st.lru, err = clientcache.NewClientCache[any](append(common, onEvict(clientcache.LRU))...); err != nil {
 		return nil, err
 	}
-	if st.lfu, err = clientcache.NewClientCache[any](append(common, clientcache.WithPolicy(clientcache.LFU))...); err != nil {
+	if st.lfu, err = clientcache.NewClientCache[any](append(common, onEvict(clientcache.LFU),
+		clientcache.WithPolicy(clientcache.LFU))...); err != nil {
 		st.lru.Close()
 		return nil, err
 	}
@@ -621,54 +670,33 @@ func (s *Session) Cache(p clientcache.Policy) *clientcache.Cache[any] {
 
 // Close closes both caches. Later calls fail with clientcache.ErrClosed.
 func (s *Session) Close() error {
-	return errors.Join(s.state().lru.Close(), s.state().lfu.Close())
+	st := s.state()
+	err := errors.Join(st.lru.Close(), st.lfu.Close())
+	st.memo.clear()
+	return err
 }
 
 // Key returns the cache key of a client of this session: the session's
-// defaults with opts applied over them, as Client computes it.
+// defaults with opts applied over them, as Client computes it. The key is
+// the caller's (Close it or not).
 func (s *Session) Key(service string, opts ...Option) (*clientcache.Key, error) {
-	e, _, err := s.entry("Key", service, opts)
+	set, err := s.resolve("Key", opts)
 	if err != nil {
 		return nil, err
 	}
-	return e.key, nil
+	return clientcache.NewClientKey(service, set.id.params())
 }
 
-// entry resolves the options of a call (session defaults first) and
-// returns the memoized key for them, and the policy they select.
-func (s *Session) entry(op, service string, opts []Option) (*memoEntry, clientcache.Policy, error) {
-	st := s.state()
-	// Built in place: settings is large, and this is the hot path of a hit.
-	mk := memoKey{service: service, s: st.defaults}
-	for _, o := range opts {
-		o(&mk.s)
+// resolve applies the session's defaults, then opts.
+func (s *Session) resolve(op string, opts []Option) (settings, error) {
+	set := s.state().defaults
+	for i := range opts {
+		set.apply(&opts[i])
 	}
-	if msg := mk.s.check(); msg != "" {
-		return nil, 0, invalid(op, msg)
+	if msg := set.check(); msg != "" {
+		return settings{}, invalid(op, msg)
 	}
-	policy := mk.s.policy
-	mk.s.policy = 0 // not part of the key
-	st.memoMu.RLock()
-	e, ok := st.memo[mk]
-	st.memoMu.RUnlock()
-	if ok {
-		return e, policy, nil
-	}
-	k, err := clientcache.NewClientKey(service, mk.s.params())
-	if err != nil {
-		return nil, 0, err
-	}
-	st.memoMu.Lock()
-	defer st.memoMu.Unlock()
-	if old, ok := st.memo[mk]; ok {
-		return old, policy, nil
-	}
-	if len(st.memo) >= maxMemo {
-		clear(st.memo)
-	}
-	e = &memoEntry{key: k, st: mk.s}
-	st.memo[mk] = e
-	return e, policy, nil
+	return set, nil
 }
 
 // Client returns the session's cached client for service ("s3",
@@ -693,56 +721,137 @@ func (s *Session) entry(op, service string, opts []Option) (*memoEntry, clientca
 // (through aws.Config.APIOptions) that removes the client from the cache —
 // only if the cache still holds that very client — and returns the SDK's
 // error unchanged.
+//
+// A hit allocates nothing: the options are values, they are resolved on
+// the stack, and the key comes from the session's memo of the clients it
+// holds (memo.go).
 func Client[C any, O any](ctx context.Context, s *Session, service string,
 	newFn func(aws.Config, ...func(*O)) C, opts ...Option) (C, error) {
-	var zero C
-	e, policy, err := s.entry("Client", service, opts)
-	if err != nil {
-		return zero, err
-	}
-	var optFns []func(*O)
-	if e.st.pathStyle {
-		f, err := pathStyleOption[O]()
-		if err != nil {
-			return zero, err
-		}
-		optFns = append(optFns, f)
-	}
-	key := e.key
-	st := s.state()
-	cache := s.Cache(policy)
-	v, err := cache.GetOrCreateWithTTL(ctx, key, func(ctx context.Context) (any, time.Duration, error) {
-		cfg, err := config.LoadDefaultConfig(ctx, e.st.loadOptions()...)
-		if err != nil {
-			return nil, 0, err
-		}
-		var built *builtClient
-		if st.invalidate {
-			built = &builtClient{cache: cache, key: key}
-			cfg.APIOptions = append(cfg.APIOptions, built.addMiddleware)
-		}
-		c := newFn(cfg, optFns...)
-		if built != nil {
-			built.set(c)
-		}
-		return c, st.lifetime(&e.st, time.Now()), nil
-	})
-	if err != nil {
-		return zero, err
-	}
+	// The work is in the non-generic client; newFn becomes a builder
+	// without allocating (a func is one pointer).
+	return typed[C](s.client(ctx, service, opts, constructor[C, O](newFn)))
+}
+
+// typed is the client as a C.
+func typed[C any](v any, key *clientcache.Key, err error) (C, error) {
 	c, ok := v.(C)
-	if !ok {
-		return zero, fmt.Errorf("awscache: Client: the cached client for %s is a %T, not a %T: %w",
-			key.Label(), v, zero, clientcache.ErrKindMismatch)
+	if ok && err == nil {
+		return c, nil
 	}
-	return c, nil
+	if err == nil {
+		err = fmt.Errorf("awscache: Client: the cached client for %s is a %T, not a %T: %w",
+			key.Label(), v, c, clientcache.ErrKindMismatch)
+	}
+	return c, err
+}
+
+// builder builds a client of one service (constructor).
+type builder interface {
+	// pathStyle is the service option that sets UsePathStyle, or an error
+	// when the service has none.
+	pathStyle() (any, error)
+	// build calls the service's constructor; pathStyle is what pathStyle
+	// returned, or nil.
+	build(cfg aws.Config, pathStyle any) any
+}
+
+// constructor is a service's NewFromConfig. A func is one pointer, so it
+// becomes a builder without allocating.
+type constructor[C, O any] func(aws.Config, ...func(*O)) C
+
+func (constructor[C, O]) pathStyle() (any, error) {
+	f, err := pathStyleOption[O]()
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func (c constructor[C, O]) build(cfg aws.Config, pathStyle any) any {
+	if f, ok := pathStyle.(func(*O)); ok {
+		return c(cfg, f)
+	}
+	return c(cfg)
+}
+
+// client is Client without its type parameters: the session's cached
+// client for service and opts, built with b on a miss, and its key.
+func (s *Session) client(ctx context.Context, service string, opts []Option, b builder) (any, *clientcache.Key, error) {
+	st := s.state()
+	set := st.defaults
+	for i := range opts {
+		set.apply(&opts[i])
+	}
+	if msg := set.check(); msg != "" {
+		return nil, nil, invalid("Client", msg)
+	}
+	var ps any
+	if set.id.flags&pathStyle != 0 {
+		var err error
+		if ps, err = b.pathStyle(); err != nil {
+			return nil, nil, err
+		}
+	}
+	policy := set.policy
+	cache := st.lru
+	if policy == clientcache.LFU {
+		cache = st.lfu
+	}
+	h := set.id.hash(service)
+	key := st.memo.find(h, service, policy, &set.id)
+	fresh := key == nil
+	if fresh {
+		var err error
+		if key, err = clientcache.NewClientKey(service, set.id.params()); err != nil {
+			return nil, nil, err
+		}
+	}
+	v, err := clientcache.GetOrCreateArg(ctx, cache, key,
+		buildArg{st: st, cache: cache, key: key, set: set, b: b, pathStyle: ps}, buildClient)
+	if err != nil {
+		return nil, key, err
+	}
+	if fresh {
+		st.memo.add(h, service, policy, &set.id, key, cache)
+	}
+	return v, key, nil
+}
+
+// buildArg is what a build needs from the call that starts it (passed by
+// value: clientcache.GetOrCreateArg copies it to the heap only on a miss).
+type buildArg struct {
+	st        *sessionState
+	cache     *clientcache.Cache[any]
+	key       *clientcache.Key
+	set       settings
+	b         builder
+	pathStyle any
+}
+
+// buildClient builds a client on a miss, with the options of the call
+// that started the build.
+func buildClient(ctx context.Context, a buildArg) (any, time.Duration, error) {
+	cfg, err := config.LoadDefaultConfig(ctx, a.set.loadOptions()...)
+	if err != nil {
+		return nil, 0, err
+	}
+	var built *builtClient
+	if a.st.invalidate {
+		built = &builtClient{cache: a.cache, key: a.key}
+		cfg.APIOptions = append(cfg.APIOptions, built.addMiddleware)
+	}
+	c := a.b.build(cfg, a.pathStyle)
+	if built != nil {
+		built.set(c)
+	}
+	return c, a.st.lifetime(&a.set, time.Now()), nil
 }
 
 // lifetime is how long a client built with s may stay cached: until the
 // refresh margin before its expiring static credentials expire (negative:
 // already within it), else the cache's own time-to-live.
 func (st *sessionState) lifetime(s *settings, now time.Time) time.Duration {
-	if !s.hasCredentials || !s.creds.CanExpire || s.creds.Expires.IsZero() {
+	if s.creds == nil || !s.creds.CanExpire || s.creds.Expires.IsZero() {
 		return clientcache.DefaultTTL
 	}
 	d := s.creds.Expires.Sub(now) - st.margin
@@ -766,6 +875,12 @@ func pathStyleOption[O any]() (func(*O), error) {
 }
 
 // S3 is Client(ctx, s, "s3", s3.NewFromConfig, opts...).
+//
+// Not inlined: inlined into a caller in another package, its call of the
+// generic Client would be analysed without Client's escape information,
+// and the caller's options would go to the heap on every call.
+//
+//go:noinline
 func S3(ctx context.Context, s *Session, opts ...Option) (*s3.Client, error) {
 	return Client(ctx, s, "s3", s3.NewFromConfig, opts...)
 }

@@ -11,7 +11,7 @@ import (
 // String is the options as key parameters, e.g.
 // `awscache.settings{map[aws_secret_access_key:*** region_name:us-west-2]}`.
 func (s settings) String() string {
-	return "awscache.settings{" + s.params().String() + "}"
+	return "awscache.settings{" + s.id.params().String() + "}"
 }
 
 // GoString is %#v: the same redacted text.
@@ -28,7 +28,7 @@ func (s Session) String() string {
 		return "awscache.Session{}"
 	}
 	st := *s.ref
-	return "awscache.Session{defaults: " + st.defaults.params().String() +
+	return "awscache.Session{defaults: " + st.defaults.id.params().String() +
 		", max size " + strconv.Itoa(st.maxSize) + "}"
 }
 
@@ -46,3 +46,24 @@ func formatRedacted(f fmt.State, verb rune, text string) {
 	}
 	fmt.Fprintf(f, fmt.FormatString(f, verb), text)
 }
+
+// String is the option as key parameters, secrets as ***, e.g.
+// `awscache.Option{map[region_name:us-west-2]}`; an invalid option shows
+// its error.
+func (o Option) String() string {
+	var s settings
+	s.apply(&o)
+	if s.err != "" {
+		return "awscache.Option{invalid: " + s.err + "}"
+	}
+	if o.kind == optPolicy {
+		return "awscache.Option{policy: " + s.policy.String() + "}"
+	}
+	return "awscache.Option{" + s.id.params().String() + "}"
+}
+
+// GoString is %#v: the same redacted text.
+func (o Option) GoString() string { return o.String() }
+
+// Format prints the redacted String with any verb and flags.
+func (o Option) Format(f fmt.State, verb rune) { formatRedacted(f, verb, o.String()) }

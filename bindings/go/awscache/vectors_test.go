@@ -90,10 +90,10 @@ func option(op []any) (o awscache.Option, err error) {
 	}
 	n, known := want[name]
 	if !known {
-		return nil, fmt.Errorf("unknown option %q", name)
+		return awscache.Option{}, fmt.Errorf("unknown option %q", name)
 	}
 	if len(op) != n+1 {
-		return nil, fmt.Errorf("%s takes %d arguments, got %v", name, n, op[1:])
+		return awscache.Option{}, fmt.Errorf("%s takes %d arguments, got %v", name, n, op[1:])
 	}
 	switch name {
 	case "WithRegion":

@@ -141,6 +141,57 @@ func CachedS3Lookup(b *testing.B) {
 	}
 }
 
+// Region is the region of the natural call site benchmark, a variable as a
+// caller's would be.
+var Region = "us-west-2"
+
+// S3RegionPerCall: awscache.S3(ctx, sess, awscache.WithRegion(r)), the
+// option built on every call as a caller writes it; a hit every time.
+func S3RegionPerCall(b *testing.B) {
+	sess, err := awscache.NewSession()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sess.Close()
+	ctx := context.Background()
+	first, err := awscache.S3(ctx, sess, awscache.WithRegion(Region))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c, err := awscache.S3(ctx, sess, awscache.WithRegion(Region))
+		if err != nil || c != first {
+			b.Fatal("not the cached client", err)
+		}
+	}
+}
+
+// CachedS3LookupPrebuilt: CachedS3Lookup with the options built once,
+// before the loop.
+func CachedS3LookupPrebuilt(b *testing.B) {
+	sess, err := awscache.NewSession()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sess.Close()
+	ctx := context.Background()
+	opts := DemoOptions()
+	first, err := awscache.S3(ctx, sess, opts...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c, err := awscache.S3(ctx, sess, opts...)
+		if err != nil || c != first {
+			b.Fatal("not the cached client", err)
+		}
+	}
+}
+
 // CreateS3Client: what the cache saves, config.LoadDefaultConfig +
 // s3.NewFromConfig with the same settings on every call.
 func CreateS3Client(b *testing.B) {
