@@ -13,6 +13,10 @@ const {
 } = require('./params');
 const { ClientCacheKey } = require('./keys');
 const { ClientCache, withTtl } = require('./cache');
+const { ConfigMemo } = require('./memo');
+
+// Test-only: how many configurations a session's memo holds.
+const kMemoSize = Symbol('clientcache.memoSize');
 
 // Bookkeeping fields of an SDK credentials object: not identity. (`$`-fields
 // such as `$source`, which the SDK writes in after resolving, too.)
@@ -327,7 +331,6 @@ function checkServiceName(serviceName) {
 }
 
 const classes = new Map();
-const KEY_MEMO_SIZE = 256;
 
 // ---- lifetimes and invalidation -------------------------------------------
 
@@ -541,16 +544,13 @@ function cacheOptions(options) {
 class Session {
   #defaults;
   #caches = new Map();
-  // Memo of the keys of recent calls: service → (params JSON text → key).
-  // Building a key in the core (parse, canonicalize, SHA-256 of every secret
-  // and of the canonical form) costs microseconds; the params text is cheap
-  // to build and says everything the key depends on (objects by their
-  // never-reused instance numbers), and equal text always yields an equal
-  // key, so identity stays entirely the core's. Bounded (oldest dropped
-  // first) and per session: the texts hold the same credentials the
-  // session's cached clients hold.
-  #keys = new Map();
-  #memoSize = 0;
+  // SDK configuration → key for the clients this session's caches hold
+  // (lib/memo.js): a hit reads the configuration but builds no params text
+  // and asks nothing of the core. It holds credentials in clear text, so
+  // each entry leaves with its client (#departed) and all of it on close().
+  #memo = new ConfigMemo();
+  // this.#caches.get('LRU'): what cache() with no options returns
+  #lru;
   #closed = false;
   // ttl, margin, invalidate, dispose, clock (sessionOptions)
   #options;
@@ -584,6 +584,7 @@ class Session {
    * @returns {ClientCache}
    */
   cache(options) {
+    if (options === undefined && this.#lru !== undefined) return this.#lru; // unset by close()
     if (this.#closed) throw closedError(KIND_CLIENT, 'the session is closed (close() was called)');
     const { evictionPolicy = 'LRU', maxSize } = cacheOptions(options);
     const policy = typeof evictionPolicy === 'string' ? evictionPolicy.toUpperCase() : evictionPolicy;
@@ -592,10 +593,17 @@ class Session {
       const { ttl, dispose, clock } = this.#options;
       const opts = { evictionPolicy, ttl };
       if (maxSize !== undefined) opts.maxSize = maxSize;
-      if (dispose !== undefined) opts.dispose = dispose;
+      // Every client that leaves takes its memo entries with it.
+      opts.dispose = dispose === undefined
+        ? (value, key) => this.#departed(key)
+        : (value, key, reason) => {
+          this.#departed(key);
+          dispose(value, key, reason);
+        };
       if (clock !== undefined) opts.clock = clock;
       cache = new ClientCache(opts);
       this.#caches.set(policy, cache);
+      if (policy === 'LRU') this.#lru = cache;
     } else if (maxSize !== undefined && cache.maxSize !== maxSize) {
       cache.maxSize = maxSize;
     }
@@ -617,30 +625,21 @@ class Session {
     return this.#defaults === undefined ? {} : { ...this.#defaults };
   }
 
-  /** The key for a configuration #merge returned (already checked). */
+  /** The key for a configuration #merge returned (already checked); built in the core. */
   #keyFor(serviceName, config) {
     checkServiceName(serviceName);
     // Every value was checked on its way into the tree, and the tree holds
     // only plain data: JSON.stringify writes exactly what was checked.
-    const text = JSON.stringify(buildParams(config, Object.keys(config), true));
-    let byText = this.#keys.get(serviceName);
-    let key = byText === undefined ? undefined : byText.get(text);
-    if (key === undefined) {
-      key = ClientCacheKey.fromJSON(serviceName, text); // throws for an invalid service name
-      if (this.#memoSize >= KEY_MEMO_SIZE) this.#forgetOldest();
-      if (byText === undefined) this.#keys.set(serviceName, byText = new Map());
-      byText.set(text, key);
-      this.#memoSize++;
-    }
-    return key;
+    return ClientCacheKey.fromJSON(serviceName, JSON.stringify(buildParams(config, Object.keys(config), true)));
   }
 
-  #forgetOldest() {
-    // Oldest service first, then its oldest text: roughly least recently added.
-    const [service, byText] = this.#keys.entries().next().value;
-    byText.delete(byText.keys().next().value);
-    if (byText.size === 0) this.#keys.delete(service);
-    this.#memoSize--;
+  /** A client left one of this session's caches: so do its memo entries. */
+  #departed(key) {
+    if (this.#memo.size !== 0) this.#memo.forget(key.canonical);
+  }
+
+  [kMemoSize]() {
+    return this.#memo.size;
   }
 
   /**
@@ -652,7 +651,7 @@ class Session {
    * @returns {ClientCacheKey}
    */
   key(serviceName, sdkConfig) {
-    return this.#keyFor(serviceName, this.#merge(sdkConfig));
+    return this.#memo.find(serviceName, sdkConfig, this.#defaults) ?? this.#keyFor(serviceName, this.#merge(sdkConfig));
   }
 
   /**
@@ -663,21 +662,61 @@ class Session {
    * @param {{ evictionPolicy?: 'LRU' | 'LFU', maxSize?: number }} [options]
    */
   client(serviceName, sdkConfig, options) {
-    const config = this.#merge(sdkConfig);
-    const key = this.#keyFor(serviceName, config);
+    const key = this.#memo.find(serviceName, sdkConfig, this.#defaults);
+    if (key === undefined) return this.#clientFirst(serviceName, sdkConfig, options);
     const cache = this.cache(options);
-    return cache.getOrCreate(key, () => {
-      const { ttl: sessionTtl, margin, invalidate } = this.#options;
-      const ttl = credentialsTtl(config.credentials, margin, sessionTtl, Date.now());
-      const Client = clientClass(serviceName);
-      // The SDK writes into the credentials object it is given; give it its
-      // own copy so the caller's configuration stays as it was.
-      const own = { ...config };
-      if (isPlainObject(own.credentials)) own.credentials = { ...own.credentials };
-      const sdkClient = new Client(own);
-      if (invalidate) addInvalidation(sdkClient, cache, key);
-      return ttl === undefined ? sdkClient : withTtl(sdkClient, ttl);
-    });
+    // A cache miss builds from the configuration as given (the SDK reads it
+    // again anyway); the memo only stood in for the key.
+    return cache.getOrCreate(key, () => this.#build(serviceName, this.#merge(sdkConfig), cache, key));
+  }
+
+  /**
+   * client() without a memo hit: the configuration is read once, the key is
+   * built in the core from that reading, and the reading is remembered while
+   * the cache holds the client.
+   */
+  #clientFirst(serviceName, sdkConfig, options) {
+    const reading = typeof serviceName === 'string' ? this.#memo.read(serviceName, sdkConfig, this.#defaults) : undefined;
+    let key;
+    if (reading === undefined) {
+      key = this.#keyFor(serviceName, this.#merge(sdkConfig)); // not memoized (or an error to report)
+    } else {
+      const merged = this.#mergeRead(reading.config, reading.defaults);
+      key = this.#keyFor(serviceName, merged);
+    }
+    const cache = this.cache(options);
+    const sdkClient = cache.getOrCreate(key, () => this.#build(serviceName, this.#merge(sdkConfig), cache, key));
+    if (reading !== undefined && !this.#closed && cache.has(key)) this.#memo.add(reading, key, key.canonical);
+    return sdkClient;
+  }
+
+  /** #merge for copies read by the memo (already plain; defaults as the session holds them). */
+  #mergeRead(config, defaults) {
+    if (config !== undefined && config !== null) {
+      const names = checkSdkConfig(config);
+      if (defaults === undefined) return config;
+      const merged = { ...defaults };
+      for (const name of names) {
+        const value = config[name];
+        if (value !== undefined) Object.defineProperty(merged, name, { value, enumerable: true, writable: true, configurable: true });
+      }
+      return merged;
+    }
+    return defaults === undefined ? {} : { ...defaults };
+  }
+
+  /** Builds the SDK client for a miss of `cache` (a getOrCreate factory). */
+  #build(serviceName, config, cache, key) {
+    const { ttl: sessionTtl, margin, invalidate } = this.#options;
+    const ttl = credentialsTtl(config.credentials, margin, sessionTtl, Date.now());
+    const Client = clientClass(serviceName);
+    // The SDK writes into the credentials object it is given; give it its
+    // own copy so the caller's configuration stays as it was.
+    const own = { ...config };
+    if (isPlainObject(own.credentials)) own.credentials = { ...own.credentials };
+    const sdkClient = new Client(own);
+    if (invalidate) addInvalidation(sdkClient, cache, key);
+    return ttl === undefined ? sdkClient : withTtl(sdkClient, ttl);
   }
 
   /**
@@ -689,7 +728,9 @@ class Session {
   close() {
     if (this.#closed) return;
     this.#closed = true;
+    this.#lru = undefined;
     for (const cache of this.#caches.values()) cache.close();
+    this.#memo.clear();
   }
 
   /** True once close() was called. */
@@ -751,6 +792,6 @@ function client(serviceName, sdkConfig, options) {
 }
 
 module.exports = {
-  client, Session, getDefaultSession, sdkConfigToParams, clientKey, clientClass, instanceMarker,
+  kMemoSize, client, Session, getDefaultSession, sdkConfigToParams, clientKey, clientClass, instanceMarker,
   CREDENTIAL_ERROR_NAMES, DEFAULT_CREDENTIAL_REFRESH_MARGIN_MS, isCredentialError,
 };
