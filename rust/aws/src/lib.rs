@@ -146,9 +146,24 @@
 //! # Cost
 //!
 //! A hit costs a key look-up in the core cache plus a clone of the client
-//! (an `Arc`); the key itself is computed once per [`ClientParams`] value
-//! (and per session, when the session has defaults to merge).
-//! `make bench-aws` measures it against `aws_config` load + `Client::new`.
+//! (an `Arc`). The key (canonical form + SHA-256) is not recomputed on
+//! hits, whether the caller keeps its [`ClientParams`] or builds them on
+//! every call, the natural call site:
+//!
+//! - params kept and reused: the key is memoized in the value itself (and
+//!   in its clones);
+//! - params built per call: each session cache keeps a memo from params to
+//!   keys. A record is found only for params equal to those it was made
+//!   from in everything the key depends on (secrets, every nested `config`
+//!   value, the credentials provider instance; the session's defaults never
+//!   change); anything else computes the key. A record holds a copy of the
+//!   params, secrets included, and belongs to the cached client it led to:
+//!   it leaves with that client (eviction, expiry, removal, invalidation,
+//!   `clear`), so the memo never holds a secret longer than the cache holds
+//!   the client built from it. Up to four differently written params are
+//!   remembered per client.
+//!
+//! `make bench-aws` measures both against `aws_config` load + `Client::new`.
 
 #![warn(missing_docs)]
 
@@ -161,6 +176,7 @@ mod auth;
 mod build;
 mod error;
 mod instance;
+mod memo;
 mod params;
 #[cfg(feature = "s3")]
 mod s3;

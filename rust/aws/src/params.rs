@@ -2,6 +2,7 @@
 //! clear values the SDK builder needs, and the cache key derived from it.
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
@@ -43,9 +44,10 @@ pub enum Verify {
 /// `Debug` prints secrets as `***` and a credentials provider as its
 /// instance number.
 ///
-/// The key is computed once per `ClientParams` value and memoized, so keep
-/// the value around (or clone it: clones share the memoized key) to make
-/// cached look-ups as cheap as possible.
+/// The key is computed once per `ClientParams` value and memoized (clones
+/// share it). Params built afresh on every call are cheap too: a session
+/// finds their key in a memo of the params it has seen, as long as the
+/// client built from them is cached (see the crate documentation, "Cost").
 ///
 /// ```
 /// use std::time::Duration;
@@ -612,6 +614,25 @@ impl ClientParams {
         Ok(key)
     }
 
+    /// The key memoized in these params for `kind` and `service_name`:
+    /// their own key (`session` `None`, a session without defaults) or
+    /// their key over the defaults of the session numbered `session`.
+    pub(crate) fn memoized_key(
+        &self,
+        session: Option<u64>,
+        kind: Kind,
+        service_name: &str,
+    ) -> Option<Key> {
+        let key = match session {
+            None => self.memo.get()?,
+            Some(session) => match self.merged_memo.get()? {
+                (id, key) if *id == session => key,
+                _ => return None,
+            },
+        };
+        (key.kind() == kind && key.service_name() == service_name).then(|| key.clone())
+    }
+
     /// The key of these params merged over the defaults of the session
     /// numbered `session`, memoized like [`key`](Self::key).
     pub(crate) fn key_over(
@@ -629,6 +650,186 @@ impl ClientParams {
         let key = self.with_defaults(defaults).key(kind, service_name)?;
         let _ = self.merged_memo.set((session, key.clone()));
         Ok(key)
+    }
+}
+
+impl ClientParams {
+    /// Feeds every field the key depends on into `state`, for the session
+    /// memo (src/memo.rs). Must agree with [`same_identity`](Self::same_identity):
+    /// params it calls equal hash equally.
+    pub(crate) fn hash_identity<H: Hasher>(&self, state: &mut H) {
+        // Destructured so that a new field cannot be forgotten here.
+        let ClientParams {
+            region_name,
+            api_version,
+            use_ssl,
+            verify,
+            endpoint_url,
+            aws_access_key_id,
+            aws_secret_access_key,
+            aws_session_token,
+            credentials_expiry: _, // not identity: not in the key
+            profile_name,
+            config,
+            credentials_provider,
+            no_path_style,
+            memo: _,
+            merged_memo: _,
+        } = self;
+        region_name.hash(state);
+        api_version.hash(state);
+        use_ssl.hash(state);
+        match verify {
+            None => state.write_u8(0),
+            Some(Verify::Enabled(b)) => state.write_u8(1 + u8::from(*b)),
+            Some(Verify::CaBundle(path)) => {
+                state.write_u8(3);
+                state.write(path.as_os_str().as_encoded_bytes());
+            }
+        }
+        endpoint_url.hash(state);
+        aws_access_key_id.hash(state);
+        aws_secret_access_key.hash(state);
+        aws_session_token.hash(state);
+        profile_name.hash(state);
+        match config {
+            None => state.write_u8(0),
+            Some(value) => {
+                state.write_u8(1);
+                hash_value(value, state);
+            }
+        }
+        state.write_usize(
+            credentials_provider
+                .as_ref()
+                .map_or(0, |p| Arc::as_ptr(p) as usize),
+        );
+        no_path_style.hash(state);
+    }
+
+    /// True when `self` and `other` give the same key over any session
+    /// defaults: equal in every field the key depends on (the credentials'
+    /// expiry is not one). Conservative: params that differ only in how
+    /// they are written (member order in `config`, say) are unequal here
+    /// although their keys are equal; that costs a memo miss, never a
+    /// wrong key.
+    pub(crate) fn same_identity(&self, other: &ClientParams) -> bool {
+        let ClientParams {
+            region_name,
+            api_version,
+            use_ssl,
+            verify,
+            endpoint_url,
+            aws_access_key_id,
+            aws_secret_access_key,
+            aws_session_token,
+            credentials_expiry: _,
+            profile_name,
+            config,
+            credentials_provider,
+            no_path_style,
+            memo: _,
+            merged_memo: _,
+        } = self;
+        let same_verify = match (verify, &other.verify) {
+            (None, None) => true,
+            (Some(Verify::Enabled(a)), Some(Verify::Enabled(b))) => a == b,
+            // Byte for byte: `Path`'s own equality compares components, so
+            // `a/b` equals `a//b`, whose keys differ.
+            (Some(Verify::CaBundle(a)), Some(Verify::CaBundle(b))) => {
+                a.as_os_str() == b.as_os_str()
+            }
+            _ => false,
+        };
+        let same_provider = match (credentials_provider, &other.credentials_provider) {
+            (None, None) => true,
+            // One entry per provider object, which numbers it for the key.
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        *region_name == other.region_name
+            && *api_version == other.api_version
+            && *use_ssl == other.use_ssl
+            && same_verify
+            && *endpoint_url == other.endpoint_url
+            && *aws_access_key_id == other.aws_access_key_id
+            && *aws_secret_access_key == other.aws_secret_access_key
+            && *aws_session_token == other.aws_session_token
+            && *profile_name == other.profile_name
+            && same_config(config.as_ref(), other.config.as_ref())
+            && same_provider
+            && *no_path_style == other.no_path_style
+    }
+
+    /// A copy without the memoized keys, for the session memo.
+    pub(crate) fn snapshot(&self) -> ClientParams {
+        ClientParams {
+            memo: OnceLock::new(),
+            merged_memo: OnceLock::new(),
+            ..self.clone()
+        }
+    }
+}
+
+/// Feeds a config value into `state`, consistently with [`same_value`].
+fn hash_value<H: Hasher>(value: &Value, state: &mut H) {
+    match value {
+        Value::Null => state.write_u8(0),
+        Value::Bool(b) => state.write_u8(1 + u8::from(*b)),
+        Value::Number(n) => {
+            state.write_u8(3);
+            // 0.0 and -0.0 are equal and serialize alike: one hash.
+            state.write_u64(if *n == 0.0 { 0 } else { n.to_bits() });
+        }
+        Value::String(s) => {
+            state.write_u8(4);
+            s.hash(state);
+        }
+        Value::Array(items) => {
+            state.write_u8(5);
+            state.write_usize(items.len());
+            for item in items {
+                hash_value(item, state);
+            }
+        }
+        Value::Object(members) => {
+            state.write_u8(6);
+            state.write_usize(members.len());
+            for (name, item) in members {
+                name.hash(state);
+                hash_value(item, state);
+            }
+        }
+    }
+}
+
+fn same_config(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => same_value(a, b),
+        _ => false,
+    }
+}
+
+/// Equality that implies equal canonical forms: numbers by value (NaN is
+/// never equal, and never makes a key), objects member by member in
+/// order, duplicates included.
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(a), Value::Bool(b)) => a == b,
+        (Value::Number(a), Value::Number(b)) => a == b,
+        (Value::String(a), Value::String(b)) => a == b,
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_value(a, b))
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|((ka, va), (kb, vb))| ka == kb && same_value(va, vb))
+        }
+        _ => false,
     }
 }
 
@@ -793,6 +994,142 @@ mod tests {
                 .label(),
             r#"s3(config={"retries":{"mode":"standard","total_max_attempts":2},"s3":{"use_accelerate_endpoint":false}})"#
         );
+    }
+
+    /// Hashes with one memo's seed (each memo draws its own).
+    fn memo_hash(p: &ClientParams) -> u64 {
+        static MEMO: std::sync::LazyLock<crate::memo::Memo> =
+            std::sync::LazyLock::new(crate::memo::Memo::new);
+        MEMO.hash(Kind::Client, "s3", p)
+    }
+
+    /// Pairs of params whose keys differ: the memo's equality must tell
+    /// them apart too.
+    fn different_pairs() -> Vec<(ClientParams, ClientParams)> {
+        let base = || ClientParams::new().region_name("us-west-2");
+        vec![
+            (base(), ClientParams::new().region_name("us-west-1")),
+            (base(), base().endpoint_url("http://127.0.0.1:1")),
+            (
+                base().credentials("A", "s1", None),
+                base().credentials("A", "s2", None),
+            ),
+            (
+                base().credentials("A", "s", None),
+                base().credentials("B", "s", None),
+            ),
+            (
+                base().credentials("A", "s", Some("t1".into())),
+                base().credentials("A", "s", Some("t2".into())),
+            ),
+            (
+                base().credentials("A", "s", None),
+                base().credentials("A", "s", Some(String::new())),
+            ),
+            (base().max_attempts(3), base().max_attempts(4)),
+            (base().retry_mode("standard"), base().retry_mode("adaptive")),
+            (
+                base().config_entry(&["retries", "max_attempts"], 3),
+                base().max_attempts(3),
+            ),
+            (base().use_fips(false), base()),
+            (base().use_ssl(true), base().use_ssl(false)),
+            (base().verify(true), base()),
+            (base().ca_bundle("a/b.pem"), base().ca_bundle("a//b.pem")),
+            (base().ca_bundle("a/b.pem"), base().ca_bundle("a/./b.pem")),
+            (base().profile_name("x"), base().profile_name("y")),
+            (base().api_version("2006-03-01"), base()),
+            (
+                base().config(Value::object([("connect_timeout", Value::Number(1.0))])),
+                base().config(Value::object([(
+                    "connect_timeout",
+                    Value::String("1".into()),
+                )])),
+            ),
+        ]
+    }
+
+    #[test]
+    fn the_memo_equality_tells_apart_every_pair_of_different_keys() {
+        for (a, b) in different_pairs() {
+            assert_ne!(
+                a.client_key("s3").unwrap(),
+                b.client_key("s3").unwrap(),
+                "{a:?} / {b:?}"
+            );
+            assert!(!a.same_identity(&b), "{a:?} / {b:?}");
+            assert!(!b.same_identity(&a), "{a:?} / {b:?}");
+        }
+    }
+
+    #[test]
+    fn equal_params_have_equal_memo_hashes_and_keys() {
+        let make = || {
+            ClientParams::new()
+                .region_name("us-west-2")
+                .max_attempts(3)
+                .credentials("AKID", "secret", Some("token".into()))
+                .ca_bundle("/etc/ca.pem")
+                .config_entry(&["s3", "addressing_style"], "path")
+        };
+        let (a, b) = (make(), make());
+        assert!(a.same_identity(&b));
+        let memo = crate::memo::Memo::new();
+        assert_eq!(
+            memo.hash(Kind::Client, "s3", &a),
+            memo.hash(Kind::Client, "s3", &b)
+        );
+        assert_ne!(
+            memo.hash(Kind::Client, "s3", &a),
+            memo.hash(Kind::Resource, "s3", &a)
+        );
+        assert_ne!(
+            memo.hash(Kind::Client, "s3", &a),
+            memo.hash(Kind::Client, "s3x", &a)
+        );
+        assert_eq!(a.client_key("s3").unwrap(), b.client_key("s3").unwrap());
+        // The expiry is not identity, for the memo as for the key.
+        let at = SystemTime::now();
+        let c = ClientParams::new().credentials_expiring("A", "s", None, at);
+        let d = ClientParams::new().credentials("A", "s", None);
+        assert!(c.same_identity(&d));
+        assert_eq!(memo_hash(&c), memo_hash(&d));
+        // 0.0 and -0.0 serialize alike: equal, and hashed alike.
+        let z = ClientParams::new().config_entry(&["read_timeout"], 0.0);
+        let nz = ClientParams::new().config_entry(&["read_timeout"], -0.0);
+        assert!(z.same_identity(&nz));
+        assert_eq!(memo_hash(&z), memo_hash(&nz));
+        assert_eq!(z.client_key("s3").unwrap(), nz.client_key("s3").unwrap());
+    }
+
+    #[test]
+    fn force_path_style_false_is_told_apart_for_the_session_defaults() {
+        // It adds nothing to the params' own key, but over defaults with a
+        // path style it does: the memo must not confuse the two.
+        let plain = ClientParams::new().region_name("us-west-2");
+        let unforced = ClientParams::new()
+            .region_name("us-west-2")
+            .force_path_style(false);
+        assert!(!plain.same_identity(&unforced));
+        let defaults = ClientParams::new().force_path_style(true);
+        assert_ne!(
+            plain.with_defaults(&defaults).client_key("s3").unwrap(),
+            unforced.with_defaults(&defaults).client_key("s3").unwrap()
+        );
+    }
+
+    #[test]
+    fn provider_instances_are_compared_by_instance() {
+        let make =
+            || SharedCredentialsProvider::new(Credentials::new("A", "s", None, None, "test"));
+        let (p, q) = (make(), make());
+        let a = ClientParams::new().credentials_provider(p.clone());
+        let b = ClientParams::new().credentials_provider(p);
+        let c = ClientParams::new().credentials_provider(q);
+        assert!(a.same_identity(&b));
+        assert_eq!(memo_hash(&a), memo_hash(&b));
+        assert!(!a.same_identity(&c));
+        assert_ne!(a.client_key("s3").unwrap(), c.client_key("s3").unwrap());
     }
 
     #[test]

@@ -4,13 +4,14 @@ use std::any::Any;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::{Duration, SystemTime};
 
 use aws_config::SdkConfig;
 use clientcache::{Cache, Clock, Key, Kind, Policy, RemovalCause, Stats};
 
 use crate::instance::Provider;
+use crate::memo::{MAX_SHAPES_PER_ENTRY, Memo};
 use crate::{ClientParams, Error, SdkClient, ServiceOptions, auth, build};
 
 /// The default capacity of every cache of a session.
@@ -32,6 +33,32 @@ struct Entry {
     /// cached, the provider keeps its instance number, so calls that pass
     /// the same provider object in new params find this entry again.
     _provider: Option<Arc<Provider>>,
+    /// The memo of the entry's cache, and the hashes of the records this
+    /// entry owns there: they leave with the entry (src/memo.rs).
+    memo: Arc<Memo>,
+    memo_hashes: Mutex<Vec<u64>>,
+}
+
+impl Drop for Entry {
+    fn drop(&mut self) {
+        let hashes = self
+            .memo_hashes
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        for &hash in hashes.iter() {
+            self.memo.forget(hash, self.id);
+        }
+    }
+}
+
+/// How a call found its key.
+enum KeyFrom {
+    /// The params' own memo (params reused by the caller).
+    Params,
+    /// The session memo: a record owned by entry `owner`.
+    Memo { hash: u64, owner: u64 },
+    /// Computed (canonical form + SHA-256).
+    Computed { hash: u64 },
 }
 
 /// Numbers entries, for [`Entry::id`].
@@ -175,9 +202,13 @@ struct Inner {
     /// Distinguishes sessions in the params' memo of merged keys.
     id: u64,
     defaults: ClientParams,
+    /// `defaults.is_empty()`: keys need no merge.
+    defaults_empty: bool,
     default_policy: Policy,
     /// Indexed by [`cache_index`].
     caches: [Cache<Slot>; 4],
+    /// One memo of params → key per cache, indexed likewise.
+    memos: [Arc<Memo>; 4],
     builds: AtomicU64,
     time_to_live: Option<Duration>,
     refresh_margin: Duration,
@@ -397,9 +428,11 @@ impl SessionBuilder {
         Ok(Session {
             inner: Arc::new(Inner {
                 id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
+                defaults_empty: self.defaults.is_empty(),
                 defaults: self.defaults,
                 default_policy: self.policy,
                 caches,
+                memos: std::array::from_fn(|_| Arc::new(Memo::new())),
                 builds: AtomicU64::new(0),
                 time_to_live: self.time_to_live,
                 refresh_margin: self.refresh_margin,
@@ -459,7 +492,7 @@ impl Session {
 
     fn key(&self, kind: Kind, service_name: &str, params: &ClientParams) -> Result<Key, Error> {
         let defaults = &self.inner.defaults;
-        if defaults.is_empty() {
+        if self.inner.defaults_empty {
             // Nothing to merge: the params' own memoized key.
             params.key(kind, service_name)
         } else {
@@ -481,11 +514,9 @@ impl Session {
         params: &ClientParams,
         policy: Policy,
     ) -> Result<C, Error> {
-        let key = self.key(Kind::Client, C::SERVICE_NAME, params)?;
         self.get_or_build(
             Kind::Client,
             policy,
-            &key,
             params,
             C::SERVICE_NAME,
             Some(C::API_VERSION),
@@ -537,11 +568,9 @@ impl Session {
         T: Clone + Send + Sync + 'static,
         F: FnOnce(&SdkConfig) -> T,
     {
-        let key = self.key(Kind::Client, service_name, params)?;
         self.get_or_build(
             Kind::Client,
             self.inner.default_policy,
-            &key,
             params,
             service_name,
             None,
@@ -554,12 +583,10 @@ impl Session {
     /// value built from the configured SDK config (e.g. a higher-level
     /// wrapper around a client), keyed as a resource of `R::SERVICE_NAME`.
     pub async fn resource<R: SdkClient>(&self, params: &ClientParams) -> Result<R, Error> {
-        let key = self.key(Kind::Resource, R::SERVICE_NAME, params)?;
         let policy = self.inner.default_policy;
         self.get_or_build(
             Kind::Resource,
             policy,
-            &key,
             params,
             R::SERVICE_NAME,
             Some(R::API_VERSION),
@@ -568,12 +595,57 @@ impl Session {
         .await
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// The key of a call and how it was found: the params' own memo
+    /// (params reused), the cache's memo (params built per call, equal to
+    /// earlier ones), or computed.
+    fn find_key(
+        &self,
+        index: usize,
+        kind: Kind,
+        service: &str,
+        params: &ClientParams,
+    ) -> Result<(Key, KeyFrom), Error> {
+        let session = (!self.inner.defaults_empty).then_some(self.inner.id);
+        if let Some(key) = params.memoized_key(session, kind, service) {
+            return Ok((key, KeyFrom::Params));
+        }
+        let memo = &self.inner.memos[index];
+        let hash = memo.hash(kind, service, params);
+        if let Some(found) = memo.get(hash, kind, service, params) {
+            let from = KeyFrom::Memo {
+                hash,
+                owner: found.owner,
+            };
+            return Ok((found.key, from));
+        }
+        Ok((self.key(kind, service, params)?, KeyFrom::Computed { hash }))
+    }
+
+    /// Records `params` → `key` in the memo of `slot`'s cache, owned by
+    /// `slot`, unless it holds that record already or has enough shapes.
+    fn remember(
+        slot: &Entry,
+        hash: u64,
+        kind: Kind,
+        service: &'static str,
+        params: &ClientParams,
+        key: &Key,
+    ) {
+        let mut hashes = slot
+            .memo_hashes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if hashes.contains(&hash) || hashes.len() >= MAX_SHAPES_PER_ENTRY {
+            return;
+        }
+        hashes.push(hash);
+        slot.memo.insert(hash, kind, service, params, key, slot.id);
+    }
+
     async fn get_or_build<T, B>(
         &self,
         kind: Kind,
         policy: Policy,
-        key: &Key,
         params: &ClientParams,
         service: &'static str,
         api_version: Option<&'static str>,
@@ -584,6 +656,8 @@ impl Session {
         B: FnOnce(&SdkConfig, &mut ServiceOptions) -> Result<T, Error>,
     {
         let index = cache_index(kind, policy);
+        let (key, from) = self.find_key(index, kind, service, params)?;
+        let key = &key;
         let cache = &self.inner.caches[index];
         let slot = cache
             // Boxed: the build future (aws-config's loaders) is many KB, and
@@ -606,12 +680,21 @@ impl Session {
                         id,
                         value: Box::new(value),
                         _provider: merged.credentials_provider.clone(),
+                        memo: Arc::clone(&self.inner.memos[index]),
+                        memo_hashes: Mutex::new(Vec::new()),
                     });
                     Ok::<_, Error>((entry, self.lifetime(&merged)))
                 })
             })
             .await
             .map_err(own_error)?;
+        match from {
+            KeyFrom::Params => {}
+            KeyFrom::Memo { owner, .. } if owner == slot.id => {}
+            KeyFrom::Memo { hash, .. } | KeyFrom::Computed { hash } => {
+                Self::remember(&slot, hash, kind, service, params, key);
+            }
+        }
         match slot.value.downcast_ref::<T>() {
             Some(value) => Ok(value.clone()),
             None => Err(Error::TypeMismatch {
@@ -619,6 +702,13 @@ impl Session {
                 expected: std::any::type_name::<T>(),
             }),
         }
+    }
+
+    /// Live records in the params → key memos of the session's caches;
+    /// each belongs to a cached client and leaves with it. For tests.
+    #[doc(hidden)]
+    pub fn memo_records(&self) -> usize {
+        self.inner.memos.iter().map(|m| m.len()).sum()
     }
 
     /// `sdk_config` whose HTTP client removes entry `id` of `key` from cache
