@@ -17,3 +17,4 @@ func BenchmarkCachedS3Lookup(b *testing.B)         { benchcases.CachedS3Lookup(b
 func BenchmarkCreateS3Client(b *testing.B)         { benchcases.CreateS3Client(b) }
 func BenchmarkS3RegionPerCall(b *testing.B)        { benchcases.S3RegionPerCall(b) }
 func BenchmarkCachedS3LookupPrebuilt(b *testing.B) { benchcases.CachedS3LookupPrebuilt(b) }
+func BenchmarkEmptyCgoCall(b *testing.B)           { benchcases.EmptyCgoCall(b) }
