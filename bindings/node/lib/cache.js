@@ -21,8 +21,8 @@ const kCoreOnly = Symbol('clientcache.coreOnly');
 // A hit through the core costs a Node-API call plus the core's lock and a
 // reference count on the value, about three times lru-cache's whole get.
 // An LRU cache with no expiring entries therefore serves repeated hits from
-// values it already holds, without changing any outcome (docs/design.md,
-// "Bindings"):
+// values it already holds, without changing any outcome (README.md,
+// "Design notes", "Hits served from JS"):
 //  - membership stays the core's: a value is remembered (per cache, per key
 //    object) only from a lookup, insert or getOrCreate the core answered,
 //    and served only while `epoch[0]` is unchanged — the addon adds one to
@@ -325,6 +325,9 @@ class Cache {
   /** An entry with a lifetime: the core decides every hit from now on. */
   #noFast() {
     if (!this.#fast) return;
+    // From here on lookups go straight to the core (no replay before them):
+    // nothing may stay pending.
+    if (this.#touched.length !== 0) this.#replay();
     this.#fast = false;
     this.#mirror = new WeakMap();
   }
@@ -369,16 +372,20 @@ class Cache {
 
   /** The value for `key` (promoting it), or undefined on a miss. */
   get(key) {
-    const r = this.#mirror.get(key);
-    if (r !== undefined && r.gen === epoch[0] && this.#depth === 0) {
-      this.#hit(r);
-      return r.value;
+    if (this.#fast) {
+      const r = this.#mirror.get(key);
+      if (r !== undefined && r.gen === epoch[0] && this.#depth === 0) {
+        this.#hit(r);
+        return r.value;
+      }
+      return this.#lookup(key, native.cacheGet);
     }
-    return this.#lookup(key, native.cacheGet);
+    return native.cacheGet(this.#h, this.#key(key));
   }
 
   /** The value for `key` (promoting it); throws …NotFoundError on a miss. */
   getOrThrow(key) {
+    if (!this.#fast) return native.cacheGetOrThrow(this.#h, this.#key(key));
     const r = this.#servable(key);
     if (r !== undefined) {
       this.#hit(r);
@@ -403,6 +410,7 @@ class Cache {
 
   /** The value for `key` without promoting it (not counted in stats), or undefined. */
   peek(key) {
+    if (!this.#fast) return native.cachePeek(this.#h, this.#key(key));
     const r = this.#servable(key);
     if (r !== undefined) return r.value;
     return this.#call(native.cachePeek, this.#key(key));
@@ -410,6 +418,7 @@ class Cache {
 
   /** Whether `key` is present; promotes nothing and is not counted in stats. */
   has(key) {
+    if (!this.#fast) return native.cacheHas(this.#h, this.#key(key));
     if (this.#servable(key) !== undefined) return true;
     return this.#call(native.cacheHas, this.#key(key));
   }
@@ -446,7 +455,7 @@ class Cache {
    * and wins when that build lands.
    */
   getOrCreate(key, factory, options) {
-    if (options === undefined && typeof factory === 'function') {
+    if (options === undefined && typeof factory === 'function' && this.#fast) {
       const r = this.#mirror.get(key);
       if (r !== undefined && r.gen === epoch[0] && this.#depth === 0) {
         this.#hit(r);

@@ -1,7 +1,7 @@
 'use strict';
 // The memo behind Session.client(): SDK configuration → ClientCacheKey
-// without building the params text or calling the core (docs/design.md,
-// "Bindings").
+// without building the params text or calling the core (README.md,
+// "Design notes", "Key memo in Session").
 //
 // A configuration is read as a sequence of tokens — option names, primitive
 // values by value, objects that are not data (functions, class instances:

@@ -71,7 +71,7 @@ typedef struct cc_addon {
   /* lib/cache.js's departure counter (a Float64Array(1) registered by
    * setup()): +1 whenever any value leaves any cache of this load, so a
    * value the JS side remembered from a lookup is served again only while
-   * nothing has left since (docs/design.md, "Bindings"). NULL before setup
+   * nothing has left since (README.md, "Hits served from JS"). NULL before setup
    * and after teardown. */
   double *epoch;
   napi_ref epoch_ref;

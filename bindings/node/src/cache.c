@@ -513,7 +513,7 @@ static napi_value cache_peek(napi_env env, napi_callback_info info) {
  * repeated hits on an LRU cache from values it already holds and replays
  * them here, in the order of each key's last hit, before any other
  * operation on the cache can observe the order or the counters
- * (docs/design.md, "Bindings"). */
+ * (README.md, "Design notes", "Hits served from JS"). */
 static napi_value cache_touch_impl(napi_env env, napi_callback_info info) {
   CC_ARGS(env, info, 2);
   cc_cache_box *box;

@@ -139,7 +139,9 @@ function run(seed, { policy = 'LRU', steps = 600 } = {}) {
       // An entry with a lifetime turns the JS path off for good.
       both(`${what} set with ttl`, (c) => c.set(k, v, { ttl: 3_600_000 }));
     } else if (r < 0.9) {
-      both(`${what} getOrCreate withTtl(0)`, (c) => c.getOrCreate(k, () => withTtl(v, 0)));
+      // withTtl(0) never expires (the JS path stays); a real lifetime turns it off
+      const ttl = rand() < 0.9 ? 0 : 3_600_000;
+      both(`${what} getOrCreate withTtl(${ttl})`, (c) => c.getOrCreate(k, () => withTtl(v, ttl)));
     } else if (r < 0.96) {
       observe(what);
     } else {
