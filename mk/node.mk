@@ -3,7 +3,9 @@
 #
 #   make test-node    npm ci, build the addon, run `node --test` (key and
 #                     high-level vectors, strict input, key diff, cache
-#                     semantics, getOrCreateAsync and close(), expiry and
+#                     semantics, hits served from JS against a core-only
+#                     cache (random sequences), the session memo,
+#                     getOrCreateAsync and close(), expiry and
 #                     dispose on an injected clock, sessions that expire
 #                     clients before their credentials and drop them on
 #                     credential errors from a stub S3 on 127.0.0.1, the
@@ -15,10 +17,14 @@
 #                     first, and an S3 round trip against moto's
 #                     server on 127.0.0.1; CLIENTCACHE_REQUIRE_S3=1 makes a
 #                     missing server a failure, not a skip)
-#   make bench-node   get-hit vs lru-cache, cached client('s3') vs new
-#                     S3Client, an awaited getOrCreateAsync hit vs the
-#                     synchronous get / getOrCreate hits (target ≤ 1.2×), a
-#                     get hit on a cache with a ttl vs without (≤ 1.15×)
+#   make bench-node   interleaved rounds, medians and their min–max spread,
+#                     met / not met per target row: get-hit vs lru-cache
+#                     (≤ 2.0×; an empty Node-API call and an LFU hit beside
+#                     it), cached client('s3', cfg) with the same and with a
+#                     fresh config object (≤ 500 ns each) vs new S3Client,
+#                     an awaited getOrCreateAsync hit vs the synchronous
+#                     get / getOrCreate hits (≤ 1.2×), a get hit on a cache
+#                     with a ttl vs without (≤ 1.15×)
 #   make demo-node    the Node demo report (bindings/node/demo.js)
 #   make test-node-consumer
 #                     the package as a user gets it: `make install` into a
