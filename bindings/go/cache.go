@@ -232,9 +232,12 @@ func (c *Cache[V]) Close() error {
 		return nil
 	}
 	c.fl.close()
-	c.cleanup.Stop()
-	cleanupArg{c.ptr, c.gate, &c.st.dom}.free()
-	c.ptr = nil
+	// Every value leaves now (Cleared). The hit paths read the native cache
+	// without the gate (reclaim.go), so the cache itself, now empty, is
+	// freed by the cleanup once this Cache is unreachable.
+	r := C.cc_cache_clear(c.ptr)
+	freeText(r.text)
+	c.st.dom.flush()
 	return nil
 }
 
@@ -301,34 +304,67 @@ func value[V any](id C.uintptr_t) V {
 
 func (c *Cache[V]) lookup(op string, key *Key, which C.int, wantErr bool) (V, error) {
 	var zero V
-	tok, ok := c.enter()
-	if !ok {
+	// No gate: a hazard slot keeps the id readable (reclaim.go), and the
+	// native cache lives as long as c (Close empties it, the cleanup frees
+	// it), so a call that races Close reads a live, perhaps empty, cache.
+	if c.gate.closed.Load() {
 		return zero, closedError(op)
 	}
 	kp, err := keyPtr(op, key)
 	if err != nil {
-		c.exit(tok)
 		return zero, err
 	}
 	w := C.int(0)
 	if wantErr {
 		w = 1
 	}
-	r := C.cc_cache_lookup_fast(addr(unsafe.Pointer(c.ptr)), addr(unsafe.Pointer(kp)), which, w)
+	r := C.cc_cache_lookup_hazard(addr(unsafe.Pointer(c.ptr)), addr(unsafe.Pointer(kp)), which, w)
 	runtime.KeepAlive(key)
+	runtime.KeepAlive(c)
 	if r != 0 && r&C.CC_ERR_TAG == 0 {
-		// The hit: no defer, no allocation.
-		v := value[V](r)
-		c.exit(tok)
-		return v, nil
+		return hazardValue[V](r), nil
 	}
-	c.exit(tok)
+	if c.gate.closed.Load() { // Close emptied the cache meanwhile
+		if r != 0 {
+			e := C.cc_err_take(r)
+			freeText(e.text)
+		}
+		return zero, closedError(op)
+	}
 	if r == 0 {
 		return zero, ErrNotFound
 	}
 	e := C.cc_err_take(r)
 	return zero, statusError(op, e.status, e.text, e.text_len)
 }
+
+// hazardValue resolves the successful result of cc_cache_lookup_hazard: a
+// hazard slot holding the id (cleared once the value is read), or, when
+// the thread had no free slot, the lease kept for the read.
+func hazardValue[V any](r C.uintptr_t) V {
+	if r&C.CC_LEASE_TAG != 0 {
+		r &^= C.CC_LEASE_TAG
+		kept := *(**C.cc_kept)(unsafe.Pointer(&r))
+		v := value[V](kept.id)
+		C.cc_kept_free(kept)
+		return v
+	}
+	slot := *(**C.uintptr_t)(unsafe.Pointer(&r))
+	v := value[V](*slot)
+	*slot = 0
+	return v
+}
+
+// lookupRaw is lookup's C call for a get, its result left unresolved
+// (tests: it keeps a hazard slot taken until hazardValue).
+func (c *Cache[V]) lookupRaw(key *Key) C.uintptr_t {
+	r := C.cc_cache_lookup_hazard(addr(unsafe.Pointer(c.ptr)), addr(unsafe.Pointer(key.raw())), C.CC_OP_GET, 0)
+	runtime.KeepAlive(key)
+	return r
+}
+
+// hazardHeld reports whether a hazard slot still holds id.
+func hazardHeld(id valueID) bool { return C.cc_hazard_holds(C.uintptr_t(id)) != 0 }
 
 // Get returns the value of key and promotes it (LRU: most recent; LFU:
 // frequency + 1). A miss is ErrNotFound; a key of the other kind (a
@@ -508,3 +544,7 @@ func (c *Cache[V]) Stats() (Stats, error) {
 
 // Version is the version of the linked libclientcache.
 func Version() string { return C.GoString(C.clientcache_version()) }
+
+// For hazard_internal_test.go (cgo is not allowed in test files).
+func unsafePointer(p uintptr) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&p)) }
+func cuintptr(p uintptr) C.uintptr_t         { return C.uintptr_t(p) }

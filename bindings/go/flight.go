@@ -285,37 +285,36 @@ func (c *Cache[V]) getOrCreate(op string, ctx context.Context, key *Key, build a
 // false with a nil error means a miss that the caller must build or join.
 func (c *Cache[V]) hit(op string, ctx context.Context, key *Key, haveCreate bool) (v V, hit bool, err error) {
 	var zero V
-	tok, ok := c.enter()
-	if !ok {
+	// No gate, as in lookup (cache.go).
+	if c.gate.closed.Load() {
 		return zero, false, closedError(op)
 	}
 	kp, err := keyPtr(op, key)
 	if err != nil {
-		c.exit(tok)
 		return zero, false, err
 	}
 	if ctx == nil || !haveCreate {
-		c.exit(tok)
 		what := "nil context"
 		if ctx != nil {
 			what = "nil create function"
 		}
 		return zero, false, goError(op, ErrInvalidArgument, what, nil)
 	}
-	r := C.cc_cache_lookup_fast(addr(unsafe.Pointer(c.ptr)), addr(unsafe.Pointer(kp)), C.CC_OP_GET, 1)
+	r := C.cc_cache_lookup_hazard(addr(unsafe.Pointer(c.ptr)), addr(unsafe.Pointer(kp)), C.CC_OP_GET, 1)
 	runtime.KeepAlive(key)
+	runtime.KeepAlive(c)
 	if r != 0 && r&C.CC_ERR_TAG == 0 {
-		v := value[V](r)
-		c.exit(tok)
-		return v, true, nil
+		return hazardValue[V](r), true, nil
 	}
-	c.exit(tok)
 	if r != 0 {
 		e := C.cc_err_take(r)
 		if e.status != C.CLIENTCACHE_STATUS_NOT_FOUND {
 			return zero, false, statusError(op, e.status, e.text, e.text_len)
 		}
 		freeText(e.text)
+	}
+	if c.gate.closed.Load() {
+		return zero, false, closedError(op)
 	}
 	return zero, false, nil
 }

@@ -30,11 +30,29 @@ import (
 // A domain is shared by a cache and its copies (they share values); each
 // cache has a gate, which also makes Close wait for its calls in flight.
 
+// The hit paths (Get, Lookup, Peek, Remove, a GetOrCreate hit) do not
+// register: two atomic read-modify-writes per call cost about as much as
+// the rest of the Go side of a hit. They use hazard slots instead (shims.c):
+// while the core's lease still holds the value, the C helper stores its id
+// into a free slot of the calling thread's block and returns the slot; the
+// caller reads the id, resolves it, and stores 0. A value is released only
+// after every lease is freed, so an id is in its slot before it can be
+// retired; a retired id past its grace period is deleted only when no slot
+// holds it (held, retried at every later epoch change). A thread's slot
+// taken by a goroutine that moved to another thread stays taken until that
+// goroutine clears it: the thread's next hit uses another slot (or, with
+// every slot taken, keeps the lease for the read, cc_kept).
+//
+// Close does not free the native cache either, since a hit may still be in
+// it: Close empties it (every value leaves) and the cleanup frees it once
+// the Cache is unreachable.
+
 type domain struct {
 	epoch atomic.Uint64
 	mu    sync.Mutex // guards gates, limbo, and epoch changes
 	gates []*gate
 	limbo [2][]valueID
+	held  []valueID // past their grace period, still in a hazard slot
 }
 
 type gate struct {
@@ -79,9 +97,22 @@ func (d *domain) advanceLocked() bool {
 			return false
 		}
 	}
-	for _, id := range d.limbo[next&1] {
-		values.remove(id)
+	held := d.held[:0]
+	for _, id := range d.held {
+		if hazardHeld(id) {
+			held = append(held, id)
+		} else {
+			values.remove(id)
+		}
 	}
+	for _, id := range d.limbo[next&1] {
+		if hazardHeld(id) {
+			held = append(held, id)
+		} else {
+			values.remove(id)
+		}
+	}
+	d.held = held
 	d.limbo[next&1] = d.limbo[next&1][:0]
 	d.epoch.Store(next)
 	return true

@@ -1,4 +1,5 @@
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include "shims.h"
 #include "_cgo_export.h"
@@ -300,4 +301,81 @@ cc_ret cc_cache_snapshot(clientcache_cache *c) {
 	cc_ret r = {0};
 	r.ptr = s;
 	return r;
+}
+
+/* Hazard slots (reclaim.go): a block of slots per thread, linked into a
+ * list that is only ever pushed to (a thread's block outlives it, with
+ * every slot 0). Only the owning thread stores an id into a free slot of
+ * its block; whoever holds the slot stores 0 back, from any thread. */
+typedef struct cc_hazards {
+	_Atomic uintptr_t slot[CC_HAZARD_SLOTS];
+	struct cc_hazards *next;
+} __attribute__((aligned(64))) cc_hazards;
+
+static _Atomic(cc_hazards *) hazards_all;
+static __thread cc_hazards *hazards_mine;
+
+static cc_hazards *my_hazards(void) {
+	cc_hazards *h = hazards_mine;
+	if (h != NULL) return h;
+	h = aligned_alloc(64, sizeof *h);
+	if (h == NULL) abort();
+	memset(h, 0, sizeof *h);
+	cc_hazards *head = atomic_load(&hazards_all);
+	do {
+		h->next = head;
+	} while (!atomic_compare_exchange_weak(&hazards_all, &head, h));
+	hazards_mine = h;
+	return h;
+}
+
+uintptr_t cc_cache_lookup_hazard(uintptr_t c, uintptr_t k, int op, int want_err) {
+	clientcache_lease *lease = NULL;
+	clientcache_cache *cache = (clientcache_cache *)c;
+	const clientcache_key *key = (const clientcache_key *)k;
+	clientcache_status st;
+	switch (op) {
+	case CC_OP_GET: st = clientcache_cache_get(cache, key, &lease); break;
+	case CC_OP_PEEK: st = clientcache_cache_peek(cache, key, &lease); break;
+	default: st = clientcache_cache_remove(cache, key, &lease); break;
+	}
+	if (st == CLIENTCACHE_STATUS_OK) {
+		uintptr_t id = (uintptr_t)clientcache_lease_value(lease);
+		cc_hazards *h = my_hazards();
+		for (int i = 0; i < CC_HAZARD_SLOTS; i++) {
+			if (atomic_load_explicit(&h->slot[i], memory_order_relaxed) == 0) {
+				/* Published before the lease lets go of the value: the
+				 * value's release, and so the id's retirement, comes after
+				 * the last lease is freed (the core's reference count
+				 * orders them), so whoever retires it sees the slot. */
+				atomic_store_explicit(&h->slot[i], id, memory_order_release);
+				clientcache_lease_free(lease);
+				return (uintptr_t)&h->slot[i];
+			}
+		}
+		cc_kept *kept = malloc(sizeof *kept);
+		if (kept == NULL) abort();
+		kept->id = id;
+		kept->lease = lease;
+		return CC_LEASE_TAG | (uintptr_t)kept;
+	}
+	if (!want_err) return 0;
+	cc_err_rec *rec = malloc(sizeof *rec);
+	if (rec == NULL) abort();
+	rec->status = st;
+	take_error(&rec->text, &rec->text_len);
+	return CC_ERR_TAG | (uintptr_t)rec;
+}
+
+void cc_kept_free(cc_kept *kept) {
+	clientcache_lease_free(kept->lease);
+	free(kept);
+}
+
+int cc_hazard_holds(uintptr_t id) {
+	atomic_thread_fence(memory_order_seq_cst);
+	for (cc_hazards *h = atomic_load(&hazards_all); h != NULL; h = h->next)
+		for (int i = 0; i < CC_HAZARD_SLOTS; i++)
+			if (atomic_load_explicit(&h->slot[i], memory_order_acquire) == id) return 1;
+	return 0;
 }

@@ -71,6 +71,26 @@ cc_ret cc_cache_insert(clientcache_cache *c, const clientcache_key *k, uintptr_t
  * before returning, as in cc_cache_lookup. */
 #define CC_ERR_TAG ((uintptr_t)1 << (sizeof(uintptr_t) * 8 - 1))
 uintptr_t cc_cache_lookup_fast(uintptr_t c, uintptr_t k, int op, int want_err);
+/* The hit path of Get / Lookup / Peek / Remove and of GetOrCreate's hit,
+ * without the cache's call gate (reclaim.go, "hazard slots"). On success
+ * the result is the address of a hazard slot of the calling thread that
+ * holds the value's id: it was stored there while the lease still held the
+ * value, and the caller reads the id from it, resolves it, then stores 0
+ * into the slot. When every slot of the thread is busy the lease is kept
+ * and the result is CC_LEASE_TAG | a cc_kept: read the id from it, resolve
+ * it, then cc_kept_free (which frees the lease). Failure is
+ * as for cc_cache_lookup_fast (0, or CC_ERR_TAG | a cc_err_rec). */
+#define CC_LEASE_TAG ((uintptr_t)1 << (sizeof(uintptr_t) * 8 - 2))
+#define CC_HAZARD_SLOTS 6
+uintptr_t cc_cache_lookup_hazard(uintptr_t c, uintptr_t k, int op, int want_err);
+typedef struct cc_kept {
+	uintptr_t id;
+	clientcache_lease *lease;
+} cc_kept;
+void cc_kept_free(cc_kept *kept);
+/* 1 when some thread's hazard slot holds id. */
+int cc_hazard_holds(uintptr_t id);
+
 /* clientcache_cache_remove_if with the expected value id: 1 when it removed
  * the entry, 0 otherwise (absent, another value, or an error). */
 int cc_cache_remove_if(uintptr_t c, uintptr_t k, uintptr_t expected);

@@ -188,14 +188,23 @@ func TestMemoForgetsClientsThatLeave(t *testing.T) {
 		t.Error("removed client returned again")
 	}
 
-	// Credentials within the refresh margin: the client is not cached, so
-	// its options are not memoized either.
+	// Credentials within the refresh margin: the client expires at once
+	// (within a tick of the core's coarse clock), and its memo entry with
+	// it: once the expired entry leaves, the memo holds no secret of it.
 	soon := aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: "expiring-secret", CanExpire: true,
 		Expires: time.Now().Add(time.Minute)}
 	x := s3Client(t, sess, WithCredentials(soon))
-	if m.holdsSecret("expiring-secret") {
-		t.Error("a client that expired at once left its options in the memo")
+	time.Sleep(50 * time.Millisecond) // past the clock's tick
+	sess.Cache(clientcache.LRU).PurgeExpired()
+	for cause := <-evicted; cause != clientcache.Expired; cause = <-evicted {
+		if cause != clientcache.Evicted { // x evicted the previous client
+			t.Fatalf("cause %v", cause)
+		}
 	}
+	if m.holdsSecret("expiring-secret") {
+		t.Error("an expired client left its options in the memo")
+	}
+	time.Sleep(50 * time.Millisecond)
 	if y := s3Client(t, sess, WithCredentials(soon)); y == x {
 		t.Error("an expired client was returned again")
 	}
