@@ -52,6 +52,9 @@ class Remembered {
     this.gen = gen; // epoch[0] when the core answered
     this.seq = 0; // order of the last served hit
     this.dirty = false; // in #touched
+    // getOrCreateAsync's already-resolved Promise of `value`, made once
+    // (null: the value has a then() method and cannot be resolved to)
+    this.settled = undefined;
   }
 }
 
@@ -516,6 +519,19 @@ class Cache {
    * never settles. Never throws: errors arrive as rejections.
    */
   getOrCreateAsync(key, factory, options) {
+    if (this.#fast && options === undefined && typeof factory === 'function') {
+      // A hit served from JS: one resolved Promise per remembered value, so
+      // a hit neither allocates nor looks up the value's then() twice.
+      const r = this.#servable(key);
+      if (r !== undefined) {
+        let settled = r.settled;
+        if (settled === undefined) settled = r.settled = isThenable(r.value) ? null : Promise.resolve(r.value);
+        if (settled !== null) {
+          this.#hit(r);
+          return settled;
+        }
+      }
+    }
     try {
       const h = this.#key(key);
       if (typeof factory !== 'function') {

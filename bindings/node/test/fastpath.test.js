@@ -234,3 +234,29 @@ test('a closed cache throws on a key whose value was served from JS', () => {
   assert.throws(() => cache.peek(k), { code: 'ERR_CLIENTCACHE_CLOSED' });
   assert.throws(() => cache.has(k), { code: 'ERR_CLIENTCACHE_CLOSED' });
 });
+
+test('getOrCreateAsync hits served from JS: resolved with the value, counted, replayed; thenables still refused', async () => {
+  const { ResourceCache, ResourceCacheKey } = require('..');
+  const cache = new ClientCache({ maxSize: 2 });
+  const core = new ClientCache({ maxSize: 2, [kCoreOnly]: true });
+  const a = new ClientCacheKey('s3', { region_name: 'a' });
+  const b = new ClientCacheKey('s3', { region_name: 'b' });
+  const never = () => { throw new Error('expected a hit'); };
+  for (const c of [cache, core]) {
+    c.set(a, fakeClient('a'));
+    c.set(b, fakeClient('b'));
+    c.get(a);
+    c.get(a);
+    assert.equal((await c.getOrCreateAsync(b, never)).name, 'b');
+    assert.equal((await c.getOrCreateAsync(b, never)).name, 'b');
+  }
+  assert.deepEqual(cache.stats(), core.stats());
+  assert.deepEqual([...cache.keys()].map(region), [...core.keys()].map(region));
+  const resources = new ResourceCache();
+  const rk = new ResourceCacheKey('x', { region_name: 'a' });
+  resources.set(rk, { then() {} });
+  resources.get(rk);
+  for (let i = 0; i < 2; i++) {
+    await assert.rejects(resources.getOrCreateAsync(rk, never), { code: 'ERR_CLIENTCACHE_INVALID_ARGUMENT' });
+  }
+});
