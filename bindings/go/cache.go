@@ -127,9 +127,10 @@ func (st *state[V]) dropValue(id valueID) {
 // see GetOrCreateContext) and lands each build through the core. It is safe
 // for concurrent use.
 //
-// A Cache holds native memory: call Close when done (a finalizer is only a
-// safety net). After Close every method fails with ErrClosed, or returns
-// the zero value where it has no error result.
+// A Cache holds native memory: call Close when done, which releases every
+// value at once (a finalizer is only a safety net). After Close every
+// method fails with ErrClosed, or returns the zero value where it has no
+// error result.
 type Cache[V any] struct {
 	ptr     *C.clientcache_cache
 	kind    Kind
@@ -224,7 +225,11 @@ func (c *Cache[V]) exit(e uint64) { c.st.dom.exit(c.gate, e) }
 // in GetOrCreate or GetOrCreateContext return ErrClosed at once; the
 // contexts of the builds in progress are cancelled, and Close waits for
 // their factories to return (a value that arrives then is released at
-// once) and for the calls in flight on other goroutines. It is idempotent.
+// once) and for the calls in flight on other goroutines that change the
+// cache. Lookups (Get, Lookup, Peek, Remove, a GetOrCreate hit) are not
+// waited for: one that races Close returns a value it found before the
+// cache emptied, or ErrClosed; the native cache, empty from then on, is
+// freed once the Cache is unreachable (reclaim.go). It is idempotent.
 // Close must not be called from inside a GetOrCreate factory, OnEvict or
 // OnRelease callback of the same cache.
 func (c *Cache[V]) Close() error {

@@ -41,14 +41,17 @@
 //
 // # Values and lifetimes
 //
-// Go pointers never enter C. A value given to the core is held through a
-// runtime/cgo.Handle and crosses as that integer; the core's release callback
+// Go pointers never enter C. A value given to the core is held in a table
+// of the binding's and crosses as its index; the core's release callback
 // runs exactly once per value, when it is in no cache (copies share values)
 // and no call is reading it, and then calls the WithOnRelease function. The
-// handle itself is deleted after a grace period (reclaim.go), so a Get needs
-// one cgo call. Caches and keys own native memory: Close frees it at
-// once and is idempotent; a finalizer is only a safety net; any use after
-// Close fails with ErrClosed.
+// index itself is freed only once no call can still be reading it
+// (reclaim.go), so a Get is one cgo call and allocates nothing. Caches and
+// keys own native memory: a cache's Close releases every value at once (the
+// empty native cache goes with the Cache object, since hits read it without
+// waiting for Close), a key's Close frees it at once; both are idempotent, a
+// finalizer is only a safety net, and any use after Close fails with
+// ErrClosed.
 // Every method is safe for concurrent use, except Close racing with other
 // uses of the same Key.
 //
