@@ -311,6 +311,8 @@ export abstract class Cache<K extends CacheKey, V extends object> implements Ite
    *   it wins.
    * - Stats count one hit or one miss per caller, as the core does for its
    *   own get-or-create.
+   * - A hit returns an already-resolved Promise; repeated hits of the same
+   *   entry may return the very same Promise object.
    * - Promises cannot be cancelled: a caller that stops waiting just drops
    *   the Promise (a rejection nobody awaits is not reported as unhandled);
    *   the build goes on and its value is cached.

@@ -507,7 +507,8 @@ class Cache {
   }
 
   /**
-   * A Promise for the value of `key`. On a hit it is already resolved. On a
+   * A Promise for the value of `key`. On a hit it is already resolved (and
+   * may be the same Promise object an earlier hit returned). On a
    * miss `factory(key)` runs once for all concurrent callers of the key, who
    * share one Promise; its value is inserted through the core and every
    * caller gets it. If a plain set() of the key lands while the factory
