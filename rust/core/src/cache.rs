@@ -7,7 +7,7 @@
 //! the lock is released.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
@@ -19,7 +19,7 @@ use parking_lot::{Condvar, Mutex};
 use crate::clock::{Clock, TimeSource, duration_nanos};
 use crate::error::{Error, InsertError};
 use crate::key::{Key, Kind};
-use crate::store::{Policy, Store};
+use crate::store::{NEVER, Policy, Store};
 
 /// A snapshot of a cache's counters.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -84,83 +84,32 @@ impl fmt::Display for RemovalCause {
 /// lock (it may call back into the cache).
 pub type EvictionListener<V> = Arc<dyn Fn(&Key, &V, RemovalCause) + Send + Sync>;
 
-/// "No deadline".
-const NEVER: u64 = u64::MAX;
-
-/// A resident value and its deadline on the cache's clock (`NEVER` if none).
-#[derive(Clone)]
-struct Slot<V> {
-    value: V,
-    deadline: u64,
-}
-
 /// A value on its way out, with its key and cause.
 type Departure<V> = (Key, V, RemovalCause);
 
 struct Inner<V> {
-    store: Store<Slot<V>>,
+    /// The entries in policy order, with their deadlines (the expiry index
+    /// lives beside them and is empty unless some entry has a deadline).
+    store: Store<V>,
     max_size: usize,
     stats: Stats,
     /// Keys whose factory is running, with the slot its outcome lands in.
     flights: HashMap<Key, Arc<Flight<V>>>,
-    /// Deadline → the resident keys that expire then. Only entries with a
-    /// deadline are here, so a cache without expiry never touches it.
-    expiry: BTreeMap<u64, Vec<Key>>,
 }
 
 impl<V: Clone> Inner<V> {
-    fn index(&mut self, key: &Key, deadline: u64) {
-        if deadline != NEVER {
-            self.expiry.entry(deadline).or_default().push(key.clone());
-        }
-    }
-
-    fn unindex(&mut self, key: &Key, deadline: u64) {
-        if deadline == NEVER {
-            return;
-        }
-        if let Some(keys) = self.expiry.get_mut(&deadline) {
-            if let Some(i) = keys.iter().position(|k| k == key) {
-                keys.swap_remove(i);
-            }
-            if keys.is_empty() {
-                self.expiry.remove(&deadline);
-            }
-        }
-    }
-
-    /// Takes `key` out of the store and the expiry index.
-    fn take(&mut self, key: &Key) -> Option<(Key, V)> {
-        let (key, slot) = self.store.remove(key)?;
-        self.unindex(&key, slot.deadline);
-        Some((key, slot.value))
-    }
-
-    /// True when some entry's deadline has passed at `now`.
-    fn any_expired(&self, now: u64) -> bool {
-        self.expiry
-            .first_key_value()
-            .is_some_and(|(d, _)| *d <= now)
-    }
-
     /// Drops every entry whose deadline has passed: O(log n) per expired
     /// entry, and nothing when none has.
     fn purge_expired(&mut self, now: u64, out: &mut Vec<Departure<V>>) {
-        while let Some(entry) = self.expiry.first_entry() {
-            if *entry.key() > now {
-                break;
-            }
-            for key in entry.remove() {
-                if let Some((key, slot)) = self.store.remove(&key) {
-                    self.stats.expirations += 1;
-                    out.push((key, slot.value, RemovalCause::Expired));
-                }
-            }
+        while let Some((key, value)) = self.store.pop_expired(now) {
+            self.stats.expirations += 1;
+            out.push((key, value, RemovalCause::Expired));
         }
     }
 
     /// The live value for `key` (promoted when `promote`); an expired entry
     /// is taken out (cause `Expired`) and reads as absent.
+    #[inline]
     fn live(
         &mut self,
         key: &Key,
@@ -168,29 +117,35 @@ impl<V: Clone> Inner<V> {
         clock: &TimeSource,
         out: &mut Vec<Departure<V>>,
     ) -> Option<V> {
-        let slot = self.store.get(key, promote)?;
-        if slot.deadline == NEVER || clock.now() < slot.deadline {
-            return Some(slot.value.clone());
+        let node = self.store.find(key)?;
+        let deadline = self.store.deadline(node);
+        if deadline != NEVER && clock.now() >= deadline {
+            let (key, value) = self.store.remove_node(node)?;
+            self.stats.expirations += 1;
+            out.push((key, value, RemovalCause::Expired));
+            return None;
         }
-        let (key, value) = self.take(key)?;
-        self.stats.expirations += 1;
-        out.push((key, value, RemovalCause::Expired));
-        None
+        // Clone first: the reference count's atomic increment then does not
+        // wait for the promotion's stores to drain.
+        let value = self.store.value(node).cloned();
+        if promote {
+            self.store.promote(node);
+        }
+        value
     }
 
     /// Makes room until `len ≤ limit`: expired entries go first, then
     /// victims in policy order.
     fn evict_to(&mut self, limit: usize, clock: &TimeSource, out: &mut Vec<Departure<V>>) {
-        if self.store.len() > limit && !self.expiry.is_empty() {
+        if self.store.len() > limit && self.store.has_deadlines() {
             self.purge_expired(clock.now(), out);
         }
         while self.store.len() > limit {
-            let Some((key, slot)) = self.store.pop_victim() else {
+            let Some((key, value)) = self.store.pop_victim() else {
                 break;
             };
-            self.unindex(&key, slot.deadline);
             self.stats.evictions += 1;
-            out.push((key, slot.value, RemovalCause::Evicted));
+            out.push((key, value, RemovalCause::Evicted));
         }
     }
 
@@ -205,17 +160,16 @@ impl<V: Clone> Inner<V> {
         out: &mut Vec<Departure<V>>,
     ) {
         self.evict_to(self.max_size - 1, clock, out);
-        self.index(&key, deadline);
-        self.store.insert_new(key, Slot { value, deadline });
+        self.store.insert_new(key, value, deadline);
         self.stats.insertions += 1;
     }
 
     /// Before an operation that observes the whole cache (length, snapshots,
     /// the next victim): expired entries leave first.
     fn settle(&mut self, clock: &TimeSource, out: &mut Vec<Departure<V>>) {
-        if !self.expiry.is_empty() {
+        if self.store.has_deadlines() {
             let now = clock.now();
-            if self.any_expired(now) {
+            if self.store.any_expired(now) {
                 self.purge_expired(now, out);
             }
         }
@@ -390,8 +344,8 @@ impl<V> Drop for Shared<V> {
     /// The last handle is gone: what is still resident leaves as `Cleared`.
     fn drop(&mut self) {
         if let Some(listener) = self.listener.take() {
-            for (key, slot) in self.inner.get_mut().store.take_all() {
-                listener(&key, &slot.value, RemovalCause::Cleared);
+            for (key, value) in self.inner.get_mut().store.take_all() {
+                listener(&key, &value, RemovalCause::Cleared);
             }
         }
     }
@@ -458,7 +412,6 @@ impl<V: Clone> CacheBuilder<V> {
                     max_size: self.max_size,
                     stats: Stats::default(),
                     flights: HashMap::new(),
-                    expiry: BTreeMap::new(),
                 }),
             }),
         })
@@ -654,7 +607,7 @@ impl<V: Clone> Cache<V> {
         let clock = &self.shared.clock;
         let removed = self.locked(|inner, out| {
             inner.live(key, false, clock, out)?;
-            let removed = inner.take(key);
+            let removed = inner.store.remove(key);
             if removed.is_some() {
                 inner.stats.removals += 1;
             }
@@ -689,7 +642,7 @@ impl<V: Clone> Cache<V> {
             if !condition(&value) {
                 return None;
             }
-            let removed = inner.take(key);
+            let removed = inner.store.remove(key);
             if removed.is_some() {
                 inner.stats.removals += 1;
             }
@@ -707,10 +660,9 @@ impl<V: Clone> Cache<V> {
         let clock = &self.shared.clock;
         let victim = self.locked(|inner, out| {
             inner.settle(clock, out);
-            let (key, slot) = inner.store.pop_victim()?;
-            inner.unindex(&key, slot.deadline);
+            let victim = inner.store.pop_victim()?;
             inner.stats.removals += 1;
-            Some((key, slot.value))
+            Some(victim)
         });
         let (key, value) = victim.ok_or(Error::NotFound { key: None })?;
         self.depart(vec![(key.clone(), value.clone(), RemovalCause::Removed)]);
@@ -765,13 +717,12 @@ impl<V: Clone> Cache<V> {
     /// listener hears `Cleared`).
     pub fn clear(&self) {
         self.locked(|inner, out| {
-            inner.expiry.clear();
             out.extend(
                 inner
                     .store
                     .take_all()
                     .into_iter()
-                    .map(|(key, slot)| (key, slot.value, RemovalCause::Cleared)),
+                    .map(|(key, value)| (key, value, RemovalCause::Cleared)),
             );
         });
     }
@@ -793,7 +744,6 @@ impl<V: Clone> Cache<V> {
                     max_size: inner.max_size,
                     stats: Stats::default(),
                     flights: HashMap::new(),
-                    expiry: inner.expiry.clone(),
                 }),
             }),
         }
@@ -816,7 +766,7 @@ impl<V: Clone> Cache<V> {
             inner
                 .store
                 .victim_order()
-                .map(|(k, slot)| (k.clone(), slot.value.clone()))
+                .map(|(k, value)| (k.clone(), value.clone()))
                 .collect()
         })
     }
@@ -1123,25 +1073,12 @@ fn check_max_size(max_size: usize) -> Result<(), Error> {
 
 #[cfg(test)]
 impl<V> Cache<V> {
-    /// Checks the invariants: the store's own, `len ≤ max_size`, and the
-    /// expiry index holds exactly the resident entries that have a deadline.
+    /// Checks the invariants: the store's own (the expiry index included)
+    /// and `len ≤ max_size`.
     pub(crate) fn validate(&self) {
         let inner = self.shared.inner.lock();
         inner.store.validate();
         assert!(inner.store.len() <= inner.max_size);
-        let indexed: usize = inner.expiry.values().map(Vec::len).sum();
-        let with_deadline = inner
-            .store
-            .victim_order()
-            .filter(|(key, slot)| {
-                slot.deadline != NEVER
-                    && inner
-                        .expiry
-                        .get(&slot.deadline)
-                        .is_some_and(|keys| keys.contains(key))
-            })
-            .count();
-        assert_eq!(indexed, with_deadline, "expiry index matches the store");
     }
 }
 

@@ -1,14 +1,16 @@
 //! A vector of slots addressed by `u32` index, with a stack of free indices.
 //! Indices stay valid until removed, so linked lists can use them instead of
-//! pointers (and the crate needs no `unsafe`). Slots are `Option<T>`: for an
-//! entry holding a key (a non-null `Arc`) the option costs no space.
+//! pointers (and the crate needs no `unsafe`). A removed slot holds a
+//! caller-chosen vacant value rather than an `Option`, so reads cost no
+//! occupancy check and the slot type keeps its size; the store never follows
+//! an index to a free slot (its invariants say so, and `validate` checks).
 
 /// "No slot": the end of a list.
 pub(crate) const NIL: u32 = u32::MAX;
 
 #[derive(Clone, Debug)]
 pub(crate) struct Slab<T> {
-    slots: Vec<Option<T>>,
+    slots: Vec<T>,
     free: Vec<u32>,
 }
 
@@ -20,51 +22,58 @@ impl<T> Slab<T> {
         }
     }
 
+    /// Occupied slots.
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.slots.len() - self.free.len()
     }
 
+    /// Slots ever allocated (occupied or free): indices are below this.
+    pub(crate) fn capacity_used(&self) -> usize {
+        self.slots.len()
+    }
+
+    #[inline]
     pub(crate) fn insert(&mut self, value: T) -> u32 {
         if let Some(index) = self.free.pop() {
-            let slot = &mut self.slots[index as usize];
-            debug_assert!(slot.is_none(), "free index points at an occupied slot");
-            *slot = Some(value);
+            self.slots[index as usize] = value;
             index
         } else {
-            let index = u32::try_from(self.slots.len()).expect("more than 2^32-1 entries");
-            assert!(index != NIL, "more than 2^32-1 entries");
-            self.slots.push(Some(value));
+            let index = u32::try_from(self.slots.len()).expect("more than 2^32-1 slots");
+            assert!(index != NIL, "more than 2^32-1 slots");
+            self.slots.push(value);
             index
         }
     }
 
-    pub(crate) fn remove(&mut self, index: u32) -> T {
-        let value = self.slots[index as usize]
-            .take()
-            .expect("removing a free slot");
+    /// Frees a slot, leaving `vacant` in it, and returns what it held.
+    #[inline]
+    pub(crate) fn remove(&mut self, index: u32, vacant: T) -> T {
+        let value = std::mem::replace(&mut self.slots[index as usize], vacant);
         self.free.push(index);
         value
     }
 
+    #[inline]
     pub(crate) fn get(&self, index: u32) -> &T {
-        self.slots[index as usize]
-            .as_ref()
-            .expect("reading a free slot")
+        &self.slots[index as usize]
     }
 
+    #[inline]
     pub(crate) fn get_mut(&mut self, index: u32) -> &mut T {
-        self.slots[index as usize]
-            .as_mut()
-            .expect("writing a free slot")
+        &mut self.slots[index as usize]
     }
 
-    /// Removes everything, keeping no capacity (a cleared cache should
-    /// give its memory back).
+    /// Whether `index` is on the free list (tests only: O(free)).
+    #[cfg(test)]
+    pub(crate) fn is_free(&self, index: u32) -> bool {
+        self.free.contains(&index)
+    }
+
+    /// Every slot, free ones included, keeping no capacity (a cleared cache
+    /// should give its memory back).
     pub(crate) fn take_all(&mut self) -> Vec<T> {
         self.free = Vec::new();
         std::mem::take(&mut self.slots)
-            .into_iter()
-            .flatten()
-            .collect()
     }
 }

@@ -1,25 +1,52 @@
-//! The eviction policy as a single-threaded structure (the cache wraps it in
-//! one lock).
+//! The eviction policy and the expiry index as a single-threaded structure
+//! (the cache wraps it in one lock); docs/design.md, "Cache semantics".
 //!
-//! Entries live in a slab and are chained, per frequency, into buckets; the
-//! buckets form a list in ascending frequency. The victim is always the head
-//! of the first bucket: the least recently used entry of the lowest
-//! frequency. LRU is the same structure where promotion moves an entry to the
-//! tail of its own bucket instead of to the next frequency, so every entry
-//! stays at frequency 1 and there is one bucket. Every operation but the
-//! snapshot is O(1).
+//! Entries and frequency buckets are nodes of one slab. Each bucket heads a
+//! circular list of the entries with its access count, least recent first,
+//! and the buckets form a circular list in ascending count through a root
+//! node (slot 0). A bucket node is the sentinel of its own entry list, and
+//! the root of the bucket list, so linking and unlinking never test for the
+//! end of a list: a promotion is a handful of stores with no data-dependent
+//! branch but "is there a bucket for count + 1" and "was I alone". The
+//! victim is the head of the first bucket: the least recently used entry of
+//! the lowest count. LRU is the same structure where promotion moves an
+//! entry to the tail of its own bucket, so there is one bucket, count 1.
+//! Every operation but the snapshot is O(1); expiry is O(log n) per entry
+//! with a deadline.
+//!
+//! Keys are found through [`index::Index`], which maps the key's hash to
+//! its node in 8 bytes per cell. Deadlines live beside the nodes in a vector
+//! that stays empty until some entry has one, with an ordered set of
+//! `(deadline, node)` for finding the expired: a cache without expiry pays
+//! nothing for it.
 //!
 //! Invariants (checked by `validate` in tests):
-//! - `index` maps each key to its slot, and each slot's key back to itself;
-//! - each bucket is non-empty, its list is consistent, and its entries point
-//!   back at it; bucket frequencies strictly increase along the bucket list;
-//! - under LRU there is at most one bucket, with frequency 1.
+//! - the root is a bucket with count 0; the bucket list, followed forward
+//!   from the root, returns to it, every bucket's back link is its
+//!   predecessor, and counts strictly increase from 1;
+//! - every bucket's entry list is non-empty and consistent both ways, and
+//!   its entries point up at it;
+//! - the index holds exactly the entries, each under its key's tag (the
+//!   entry's `aux`); `len` counts them; every other slot is free;
+//! - an entry has a deadline (≠ `NEVER`) exactly when `(deadline, node)` is
+//!   in the expiry set, and free slots have none;
+//! - under LRU there is at most one bucket, with count 1.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeSet;
+use std::hash::{Hash, Hasher};
 
 use crate::key::Key;
 use crate::slab::{NIL, Slab};
+
+mod index;
+
+use index::Index;
+
+/// "No deadline".
+pub(crate) const NEVER: u64 = u64::MAX;
+
+/// The root of the bucket list.
+const ROOT: u32 = 0;
 
 /// Eviction policy, chosen when a cache is created.
 #[derive(
@@ -35,8 +62,8 @@ pub enum Policy {
     Lfu,
 }
 
-/// Keys carry a precomputed hash (from their SHA-256 digest); the map just
-/// passes it through.
+/// Keys carry a precomputed hash (from their SHA-256 digest); the hasher
+/// just passes it through.
 #[derive(Default)]
 pub(crate) struct PrehashedKeyHasher(u64);
 
@@ -54,43 +81,88 @@ impl Hasher for PrehashedKeyHasher {
     }
 }
 
-type KeyMap = HashMap<Key, u32, BuildHasherDefault<PrehashedKeyHasher>>;
-
-#[derive(Clone)]
-struct Entry<V> {
-    key: Key,
-    value: V,
-    prev: u32,
-    next: u32,
-    bucket: u32,
+/// The index tag of a key: the low 32 bits of its precomputed hash.
+#[inline]
+fn tag_of(key: &Key) -> u32 {
+    let mut hasher = PrehashedKeyHasher::default();
+    key.hash(&mut hasher);
+    hasher.finish() as u32
 }
 
 #[derive(Clone)]
-struct Bucket {
-    freq: u64,
-    head: u32,
-    tail: u32,
+enum Body<V> {
+    Entry {
+        key: Key,
+        value: V,
+    },
+    /// A bucket (count ≥ 1), the root (count 0), or a free slot (count 0,
+    /// unreachable). Shares the entry's space: the key's non-null pointer
+    /// tells the variants apart.
+    Bucket {
+        count: u64,
+    },
+}
+
+/// 32 bytes for an 8-byte value: an entry's hot fields share a cache line.
+#[derive(Clone)]
+struct Node<V> {
+    /// Entry: the previous entry of its bucket, or the bucket after the
+    /// first. Bucket: its last entry, or itself when empty.
     prev: u32,
+    /// Entry: the next entry, or the bucket after the last. Bucket: its
+    /// first entry, or itself.
     next: u32,
+    /// Entry: its bucket. Bucket: the next bucket (the root after the last).
+    up: u32,
+    /// Entry: its key's index tag. Bucket: the previous bucket.
+    aux: u32,
+    body: Body<V>,
+}
+
+impl<V> Node<V> {
+    const fn vacant() -> Self {
+        Node {
+            prev: NIL,
+            next: NIL,
+            up: NIL,
+            aux: NIL,
+            body: Body::Bucket { count: 0 },
+        }
+    }
 }
 
 #[derive(Clone)]
 pub(crate) struct Store<V> {
     policy: Policy,
-    entries: Slab<Entry<V>>,
-    buckets: Slab<Bucket>,
-    first_bucket: u32,
-    index: KeyMap,
+    nodes: Slab<Node<V>>,
+    /// Entries (the nodes that are not buckets or the root).
+    len: usize,
+    index: Index,
+    /// Deadline per node; empty until an entry first has one, then at least
+    /// as long as the highest node with one.
+    deadlines: Vec<u64>,
+    /// `(deadline, node)` of every entry that has a deadline.
+    expiry: BTreeSet<(u64, u32)>,
 }
 
 impl<V> Store<V> {
     pub(crate) fn new(policy: Policy) -> Self {
+        let mut nodes = Slab::new();
+        let root = nodes.insert(Node {
+            prev: ROOT,
+            next: ROOT,
+            up: ROOT,
+            aux: ROOT,
+            body: Body::Bucket { count: 0 },
+        });
+        debug_assert_eq!(root, ROOT);
         Store {
             policy,
-            entries: Slab::new(),
-            buckets: Slab::new(),
-            first_bucket: NIL,
-            index: KeyMap::default(),
+            nodes,
+            len: 0,
+            index: Index::default(),
+            deadlines: Vec::new(),
+            expiry: BTreeSet::new(),
         }
     }
 
@@ -99,239 +171,360 @@ impl<V> Store<V> {
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.entries.len()
+        self.len
     }
 
     #[cfg(test)]
     pub(crate) fn contains(&self, key: &Key) -> bool {
-        self.index.contains_key(key)
+        self.find(key).is_some()
     }
 
-    /// Looks a key up; `promote` records the access for the policy.
-    pub(crate) fn get(&mut self, key: &Key, promote: bool) -> Option<&V> {
-        let slot = *self.index.get(key)?;
-        if promote {
-            self.promote(slot);
+    /// The node holding `key`.
+    #[inline]
+    pub(crate) fn find(&self, key: &Key) -> Option<u32> {
+        self.index.find(
+            tag_of(key),
+            |node| matches!(&self.nodes.get(node).body, Body::Entry { key: k, .. } if k == key),
+        )
+    }
+
+    /// The value of an entry found by [`find`](Store::find).
+    #[inline]
+    pub(crate) fn value(&self, node: u32) -> Option<&V> {
+        match &self.nodes.get(node).body {
+            Body::Entry { value, .. } => Some(value),
+            Body::Bucket { .. } => None,
         }
-        Some(&self.entries.get(slot).value)
     }
 
-    /// Adds an entry known to be absent, as the most recent at frequency 1.
+    /// The deadline of an entry (`NEVER` if none).
+    #[inline]
+    pub(crate) fn deadline(&self, node: u32) -> u64 {
+        self.deadlines.get(node as usize).copied().unwrap_or(NEVER)
+    }
+
+    /// Adds an entry known to be absent, as the most recent at count 1.
     /// The caller makes room first, so the new entry is never a victim.
-    pub(crate) fn insert_new(&mut self, key: Key, value: V) {
-        debug_assert!(!self.index.contains_key(&key));
-        let bucket = if self.first_bucket != NIL && self.buckets.get(self.first_bucket).freq == 1 {
-            self.first_bucket
+    pub(crate) fn insert_new(&mut self, key: Key, value: V, deadline: u64) {
+        debug_assert!(self.find(&key).is_none());
+        let tag = tag_of(&key);
+        let first = self.nodes.get(ROOT).up;
+        let bucket = if self.count(first) == 1 {
+            first
         } else {
-            self.new_bucket_after(NIL, 1)
+            self.new_bucket_after(ROOT, 1)
         };
-        let slot = self.entries.insert(Entry {
-            key: key.clone(),
-            value,
+        let node = self.nodes.insert(Node {
             prev: NIL,
             next: NIL,
-            bucket,
+            up: bucket,
+            aux: tag,
+            body: Body::Entry { key, value },
         });
-        self.link_tail(bucket, slot);
-        self.index.insert(key, slot);
+        self.link_tail(bucket, node);
+        self.index.insert(tag, node);
+        self.len += 1;
+        if deadline != NEVER {
+            let needed = self.nodes.capacity_used();
+            if self.deadlines.len() < needed {
+                self.deadlines.resize(needed, NEVER);
+            }
+            self.deadlines[node as usize] = deadline;
+            self.expiry.insert((deadline, node));
+        }
     }
 
     pub(crate) fn remove(&mut self, key: &Key) -> Option<(Key, V)> {
-        let slot = self.index.remove(key)?;
-        self.unlink(slot);
-        let entry = self.entries.remove(slot);
-        Some((entry.key, entry.value))
+        let node = self.find(key)?;
+        self.remove_node(node)
+    }
+
+    /// Takes an entry out of the policy lists, the index and the expiry set.
+    pub(crate) fn remove_node(&mut self, node: u32) -> Option<(Key, V)> {
+        if !matches!(self.nodes.get(node).body, Body::Entry { .. }) {
+            return None;
+        }
+        let bucket = self.nodes.get(node).up;
+        self.unlink(node);
+        if self.nodes.get(bucket).next == bucket {
+            self.remove_bucket(bucket);
+        }
+        let taken = self.nodes.remove(node, Node::vacant());
+        self.len -= 1;
+        self.index.remove(taken.aux, node);
+        if let Some(deadline) = self.deadlines.get_mut(node as usize) {
+            if *deadline != NEVER {
+                self.expiry.remove(&(*deadline, node));
+                *deadline = NEVER;
+            }
+        }
+        match taken.body {
+            Body::Entry { key, value } => Some((key, value)),
+            Body::Bucket { .. } => None,
+        }
     }
 
     pub(crate) fn pop_victim(&mut self) -> Option<(Key, V)> {
-        if self.first_bucket == NIL {
+        let first = self.nodes.get(ROOT).up;
+        if first == ROOT {
             return None;
         }
-        let slot = self.buckets.get(self.first_bucket).head;
-        let key = self.entries.get(slot).key.clone();
-        self.remove(&key)
+        self.remove_node(self.nodes.get(first).next)
+    }
+
+    /// Whether any entry has a deadline.
+    #[inline]
+    pub(crate) fn has_deadlines(&self) -> bool {
+        !self.expiry.is_empty()
+    }
+
+    /// True when some entry's deadline has passed at `now`.
+    pub(crate) fn any_expired(&self, now: u64) -> bool {
+        self.expiry.first().is_some_and(|&(d, _)| d <= now)
+    }
+
+    /// Takes out one entry whose deadline has passed at `now` (earliest
+    /// deadline first), if any.
+    pub(crate) fn pop_expired(&mut self, now: u64) -> Option<(Key, V)> {
+        let &(deadline, node) = self.expiry.first()?;
+        if deadline > now {
+            return None;
+        }
+        self.remove_node(node)
     }
 
     /// Keys (and values) in victim order: the next victim first.
     pub(crate) fn victim_order(&self) -> impl Iterator<Item = (&Key, &V)> {
-        let mut bucket = self.first_bucket;
-        let mut slot = NIL;
+        let mut bucket = self.nodes.get(ROOT).up;
+        let mut node = if bucket == ROOT {
+            ROOT
+        } else {
+            self.nodes.get(bucket).next
+        };
         std::iter::from_fn(move || {
-            while slot == NIL {
-                if bucket == NIL {
+            while node == bucket {
+                if bucket == ROOT {
                     return None;
                 }
-                slot = self.buckets.get(bucket).head;
-                bucket = self.buckets.get(bucket).next;
+                bucket = self.nodes.get(bucket).up;
+                node = self.nodes.get(bucket).next;
             }
-            let entry = self.entries.get(slot);
-            slot = entry.next;
-            Some((&entry.key, &entry.value))
+            let n = self.nodes.get(node);
+            node = n.next;
+            match &n.body {
+                Body::Entry { key, value } => Some((key, value)),
+                Body::Bucket { .. } => None,
+            }
         })
     }
 
     /// Empties the store, returning every entry so the caller can drop the
     /// values after releasing its lock.
     pub(crate) fn take_all(&mut self) -> Vec<(Key, V)> {
-        self.index = KeyMap::default();
-        self.buckets.take_all();
-        self.first_bucket = NIL;
-        self.entries
-            .take_all()
+        let policy = self.policy;
+        let nodes = std::mem::replace(self, Store::new(policy)).nodes.take_all();
+        nodes
             .into_iter()
-            .map(|e| (e.key, e.value))
+            .filter_map(|n| match n.body {
+                Body::Entry { key, value } => Some((key, value)),
+                Body::Bucket { .. } => None,
+            })
             .collect()
     }
 
-    fn promote(&mut self, slot: u32) {
-        let bucket = self.entries.get(slot).bucket;
-        let freq = self.buckets.get(bucket).freq;
-        if self.policy == Policy::Lru || freq == u64::MAX {
-            if self.buckets.get(bucket).tail != slot {
-                self.unlink_within(bucket, slot);
-                self.link_tail(bucket, slot);
-            }
+    /// Records an access: LRU moves the entry to the tail of its bucket;
+    /// LFU moves it to the tail of the bucket for count + 1.
+    #[inline]
+    pub(crate) fn promote(&mut self, node: u32) {
+        let bucket = self.nodes.get(node).up;
+        if self.policy == Policy::Lru {
+            self.move_to_tail(bucket, node);
             return;
         }
-        let next = self.buckets.get(bucket).next;
-        let next_is_target = next != NIL && self.buckets.get(next).freq == freq + 1;
-        let alone = {
-            let b = self.buckets.get(bucket);
-            b.head == slot && b.tail == slot
-        };
-        if alone && !next_is_target {
-            // The usual case under spread-out access: moving the entry to a
-            // new bucket would be the same as renumbering its own (the next
-            // bucket's frequency is above freq + 1, so order holds).
-            self.buckets.get_mut(bucket).freq = freq + 1;
+        let count = self.count(bucket);
+        if count == u64::MAX {
+            // Saturated: stay, as the most recent of this count.
+            self.move_to_tail(bucket, node);
+            return;
+        }
+        let next = self.nodes.get(bucket).up;
+        let next_is_target = self.count(next) == count + 1;
+        let n = self.nodes.get(node);
+        let alone = n.prev == bucket && n.next == bucket;
+        if alone {
+            if next_is_target {
+                self.unlink(node);
+                self.link_tail(next, node);
+                self.remove_bucket(bucket);
+            } else {
+                // Moving to a new bucket right after its own would leave
+                // the order as renumbering does (the next count is higher).
+                self.set_count(bucket, count + 1);
+            }
             return;
         }
         let target = if next_is_target {
             next
         } else {
-            self.new_bucket_after(bucket, freq + 1)
+            self.new_bucket_after(bucket, count + 1)
         };
-        self.unlink(slot);
-        self.link_tail(target, slot);
+        self.unlink(node);
+        self.link_tail(target, node);
     }
 
-    /// Creates an empty bucket after `after` (or first, for `NIL`).
-    fn new_bucket_after(&mut self, after: u32, freq: u64) -> u32 {
-        let next = if after == NIL {
-            self.first_bucket
-        } else {
-            self.buckets.get(after).next
+    #[inline]
+    fn count(&self, bucket: u32) -> u64 {
+        match self.nodes.get(bucket).body {
+            Body::Bucket { count } => count,
+            Body::Entry { .. } => 0,
+        }
+    }
+
+    #[inline]
+    fn set_count(&mut self, bucket: u32, to: u64) {
+        if let Body::Bucket { count } = &mut self.nodes.get_mut(bucket).body {
+            *count = to;
+        }
+    }
+
+    /// Moves an entry to the tail of its own bucket (a no-op for the tail).
+    #[inline]
+    fn move_to_tail(&mut self, bucket: u32, node: u32) {
+        self.unlink(node);
+        self.link_tail(bucket, node);
+    }
+
+    /// Takes an entry out of its bucket's list (its own links go stale).
+    #[inline]
+    fn unlink(&mut self, node: u32) {
+        let (prev, next) = {
+            let n = self.nodes.get(node);
+            (n.prev, n.next)
         };
-        let bucket = self.buckets.insert(Bucket {
-            freq,
-            head: NIL,
-            tail: NIL,
-            prev: after,
-            next,
+        self.nodes.get_mut(prev).next = next;
+        self.nodes.get_mut(next).prev = prev;
+    }
+
+    /// Appends an entry to a bucket's list, as its most recent.
+    #[inline]
+    fn link_tail(&mut self, bucket: u32, node: u32) {
+        let tail = self.nodes.get(bucket).prev;
+        self.nodes.get_mut(tail).next = node;
+        let n = self.nodes.get_mut(node);
+        n.prev = tail;
+        n.next = bucket;
+        n.up = bucket;
+        self.nodes.get_mut(bucket).prev = node;
+    }
+
+    /// Creates an empty bucket after `after` (a bucket or the root).
+    #[inline]
+    fn new_bucket_after(&mut self, after: u32, count: u64) -> u32 {
+        let next = self.nodes.get(after).up;
+        let bucket = self.nodes.insert(Node {
+            prev: NIL,
+            next: NIL,
+            up: next,
+            aux: after,
+            body: Body::Bucket { count },
         });
-        if after == NIL {
-            self.first_bucket = bucket;
-        } else {
-            self.buckets.get_mut(after).next = bucket;
-        }
-        if next != NIL {
-            self.buckets.get_mut(next).prev = bucket;
-        }
+        let b = self.nodes.get_mut(bucket);
+        b.prev = bucket;
+        b.next = bucket;
+        self.nodes.get_mut(after).up = bucket;
+        self.nodes.get_mut(next).aux = bucket;
         bucket
     }
 
-    fn link_tail(&mut self, bucket: u32, slot: u32) {
-        let tail = self.buckets.get(bucket).tail;
-        {
-            let entry = self.entries.get_mut(slot);
-            entry.bucket = bucket;
-            entry.prev = tail;
-            entry.next = NIL;
-        }
-        if tail == NIL {
-            self.buckets.get_mut(bucket).head = slot;
-        } else {
-            self.entries.get_mut(tail).next = slot;
-        }
-        self.buckets.get_mut(bucket).tail = slot;
-    }
-
-    /// Unlinks an entry from its bucket's list, leaving the bucket in place.
-    fn unlink_within(&mut self, bucket: u32, slot: u32) {
+    /// Drops an empty bucket from the bucket list and frees its node.
+    #[inline]
+    fn remove_bucket(&mut self, bucket: u32) {
         let (prev, next) = {
-            let entry = self.entries.get(slot);
-            (entry.prev, entry.next)
+            let b = self.nodes.get(bucket);
+            (b.aux, b.up)
         };
-        if prev == NIL {
-            self.buckets.get_mut(bucket).head = next;
-        } else {
-            self.entries.get_mut(prev).next = next;
-        }
-        if next == NIL {
-            self.buckets.get_mut(bucket).tail = prev;
-        } else {
-            self.entries.get_mut(next).prev = prev;
-        }
-    }
-
-    /// Unlinks an entry and drops its bucket when that leaves it empty.
-    fn unlink(&mut self, slot: u32) {
-        let bucket = self.entries.get(slot).bucket;
-        self.unlink_within(bucket, slot);
-        if self.buckets.get(bucket).head == NIL {
-            let removed = self.buckets.remove(bucket);
-            if removed.prev == NIL {
-                self.first_bucket = removed.next;
-            } else {
-                self.buckets.get_mut(removed.prev).next = removed.next;
-            }
-            if removed.next != NIL {
-                self.buckets.get_mut(removed.next).prev = removed.prev;
-            }
-        }
+        self.nodes.get_mut(prev).up = next;
+        self.nodes.get_mut(next).aux = prev;
+        self.nodes.remove(bucket, Node::vacant());
     }
 
     /// Asserts every invariant listed in the module docs.
     #[cfg(test)]
     pub(crate) fn validate(&self) {
-        let mut seen = 0usize;
-        let mut bucket = self.first_bucket;
-        let mut prev_bucket = NIL;
-        let mut last_freq = 0u64;
-        let mut bucket_count = 0usize;
-        while bucket != NIL {
-            let b = self.buckets.get(bucket);
-            assert_eq!(b.prev, prev_bucket, "bucket back link");
-            assert!(b.freq > last_freq, "bucket frequencies increase");
-            assert!(b.head != NIL, "no empty bucket");
-            last_freq = b.freq;
-            let mut slot = b.head;
-            let mut prev = NIL;
-            while slot != NIL {
-                let e = self.entries.get(slot);
+        let root = self.nodes.get(ROOT);
+        assert!(matches!(root.body, Body::Bucket { count: 0 }), "root");
+        assert!(
+            root.next == ROOT && root.prev == ROOT,
+            "the root holds no entries"
+        );
+        let mut entries = 0usize;
+        let mut buckets = 0usize;
+        let mut with_deadline = 0usize;
+        let mut prev_bucket = ROOT;
+        let mut last_count = 0u64;
+        let mut bucket = root.up;
+        while bucket != ROOT {
+            let b = self.nodes.get(bucket);
+            assert!(!self.nodes.is_free(bucket), "bucket in a free slot");
+            assert_eq!(b.aux, prev_bucket, "bucket back link");
+            let count = self.count(bucket);
+            assert!(matches!(b.body, Body::Bucket { .. }), "bucket node");
+            assert!(count > last_count, "bucket counts increase from 1");
+            assert!(b.next != bucket, "no empty bucket");
+            last_count = count;
+            let mut prev = bucket;
+            let mut node = b.next;
+            while node != bucket {
+                let e = self.nodes.get(node);
+                assert!(!self.nodes.is_free(node), "entry in a free slot");
+                let Body::Entry { key, .. } = &e.body else {
+                    panic!("a bucket inside a bucket's list");
+                };
                 assert_eq!(e.prev, prev, "entry back link");
-                assert_eq!(e.bucket, bucket, "entry points at its bucket");
-                assert_eq!(
-                    self.index.get(&e.key),
-                    Some(&slot),
-                    "index maps key to slot"
-                );
-                seen += 1;
-                prev = slot;
-                slot = e.next;
+                assert_eq!(e.up, bucket, "entry points up at its bucket");
+                assert_eq!(e.aux, tag_of(key), "entry keeps its key's tag");
+                assert_eq!(self.find(key), Some(node), "index finds the entry");
+                let deadline = self.deadline(node);
+                if deadline != NEVER {
+                    with_deadline += 1;
+                    assert!(self.expiry.contains(&(deadline, node)), "expiry set");
+                }
+                entries += 1;
+                prev = node;
+                node = e.next;
             }
-            assert_eq!(b.tail, prev, "bucket tail");
-            bucket_count += 1;
+            assert_eq!(b.prev, prev, "bucket tail");
+            buckets += 1;
             prev_bucket = bucket;
-            bucket = b.next;
+            bucket = b.up;
         }
-        assert_eq!(seen, self.entries.len(), "every entry is in a bucket");
-        assert_eq!(seen, self.index.len(), "index size");
-        assert_eq!(bucket_count, self.buckets.len(), "every bucket is linked");
+        assert_eq!(root.aux, prev_bucket, "root back link");
+        assert_eq!(entries, self.len, "every entry is in a bucket");
+        assert_eq!(entries, self.index.len(), "index size");
+        assert_eq!(
+            entries + buckets + 1,
+            self.nodes.len(),
+            "every occupied slot is linked"
+        );
+        for (tag, node) in self.index.cells() {
+            let Body::Entry { key, .. } = &self.nodes.get(node).body else {
+                panic!("index points at a non-entry");
+            };
+            assert_eq!(tag, tag_of(key), "index tag");
+        }
+        assert_eq!(with_deadline, self.expiry.len(), "expiry set size");
+        for &(deadline, node) in &self.expiry {
+            assert_eq!(self.deadline(node), deadline, "expiry set deadline");
+        }
+        for (node, &deadline) in self.deadlines.iter().enumerate() {
+            if self.nodes.is_free(node as u32) {
+                assert_eq!(deadline, NEVER, "free slots have no deadline");
+            }
+        }
         if self.policy == Policy::Lru {
-            assert!(bucket_count <= 1, "LRU keeps one bucket");
-            if bucket_count == 1 {
-                assert_eq!(self.buckets.get(self.first_bucket).freq, 1);
+            assert!(buckets <= 1, "LRU keeps one bucket");
+            if buckets == 1 {
+                assert_eq!(self.count(root.up), 1);
             }
         }
     }
@@ -342,48 +535,80 @@ mod tests {
     use super::*;
     use crate::{Kind, Params};
 
-    /// Random operations with the invariants checked after each one.
+    fn key(i: usize) -> Key {
+        Key::new(
+            Kind::Client,
+            "s3",
+            &Params::new().with("profile_name", format!("p{i}")),
+        )
+        .unwrap()
+    }
+
+    fn get(store: &mut Store<usize>, key: &Key) -> Option<usize> {
+        let node = store.find(key)?;
+        store.promote(node);
+        store.value(node).copied()
+    }
+
+    fn order(store: &Store<usize>) -> Vec<usize> {
+        store.victim_order().map(|(_, v)| *v).collect()
+    }
+
+    /// Random operations with the invariants checked after each one; some
+    /// entries have deadlines, and time moves.
     fn churn(policy: Policy) {
-        let keys: Vec<Key> = (0..16)
-            .map(|i| {
-                Key::new(
-                    Kind::Client,
-                    "s3",
-                    &Params::new().with("profile_name", format!("p{i}")),
-                )
-                .unwrap()
-            })
-            .collect();
+        let keys: Vec<Key> = (0..16).map(key).collect();
         let mut store: Store<usize> = Store::new(policy);
+        let mut now = 0u64;
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         for step in 0..20_000 {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
             let key = &keys[(state % 16) as usize];
-            match (state >> 8) % 5 {
+            match (state >> 8) % 7 {
                 0 | 1 => {
                     if !store.contains(key) {
                         if store.len() >= 6 {
                             store.pop_victim();
                         }
-                        store.insert_new(key.clone(), step);
+                        let deadline = if (state >> 16) % 3 == 0 {
+                            now + (state >> 20) % 8
+                        } else {
+                            NEVER
+                        };
+                        store.insert_new(key.clone(), step, deadline);
                     }
                 }
                 2 | 3 => {
-                    store.get(key, true);
+                    get(&mut store, key);
+                }
+                4 => {
+                    store.remove(key);
+                }
+                5 => {
+                    now += (state >> 24) % 3;
+                    while let Some((_, _)) = store.pop_expired(now) {}
+                    assert!(!store.any_expired(now));
                 }
                 _ => {
-                    store.remove(key);
+                    let live: Vec<usize> = order(&store);
+                    assert_eq!(live.len(), store.len());
                 }
             }
             store.validate();
             assert!(store.len() <= 6);
         }
+        let copy = store.clone();
+        copy.validate();
+        assert_eq!(order(&copy), order(&store));
         let all = store.take_all();
         assert!(all.len() <= 6);
         store.validate();
         assert_eq!(store.len(), 0);
+        assert!(!store.has_deadlines());
+        store.insert_new(keys[0].clone(), 1, NEVER);
+        store.validate();
     }
 
     #[test]
@@ -398,22 +623,58 @@ mod tests {
 
     #[test]
     fn lfu_ties_go_to_the_least_recent() {
-        let k = |i: usize| {
-            Key::new(
-                Kind::Client,
-                "s3",
-                &Params::new().with("profile_name", format!("p{i}")),
-            )
-            .unwrap()
-        };
         let mut store: Store<usize> = Store::new(Policy::Lfu);
         for i in 0..4 {
-            store.insert_new(k(i), i);
+            store.insert_new(key(i), i, NEVER);
         }
-        store.get(&k(0), true); // 0: freq 2
-        store.get(&k(2), true); // 2: freq 2, more recent than 0
-        let order: Vec<usize> = store.victim_order().map(|(_, v)| *v).collect();
-        assert_eq!(order, vec![1, 3, 0, 2]);
+        get(&mut store, &key(0)); // 0: count 2
+        get(&mut store, &key(2)); // 2: count 2, more recent than 0
+        assert_eq!(order(&store), vec![1, 3, 0, 2]);
+        get(&mut store, &key(0)); // 0: count 3, alone: its bucket renumbered
+        assert_eq!(order(&store), vec![1, 3, 2, 0]);
+        get(&mut store, &key(2)); // 2: joins 0 at count 3, its bucket goes
+        assert_eq!(order(&store), vec![1, 3, 0, 2]);
+        get(&mut store, &key(1)); // 1: count 2, a new bucket between
+        assert_eq!(order(&store), vec![3, 1, 0, 2]);
+        store.validate();
+        assert_eq!(store.pop_victim().map(|(_, v)| v), Some(3));
+        store.insert_new(key(4), 4, NEVER); // count 1 again: the next victim
+        assert_eq!(order(&store), vec![4, 1, 0, 2]);
+        store.validate();
+    }
+
+    #[test]
+    fn lfu_count_saturates_as_most_recent() {
+        let mut store: Store<usize> = Store::new(Policy::Lfu);
+        for i in 0..3 {
+            store.insert_new(key(i), i, NEVER);
+            get(&mut store, &key(i));
+        }
+        // All three share count 2; push that bucket to the top count.
+        let bucket = store.nodes.get(store.find(&key(0)).unwrap()).up;
+        store.set_count(bucket, u64::MAX);
+        get(&mut store, &key(0));
+        assert_eq!(order(&store), vec![1, 2, 0]);
+        get(&mut store, &key(1));
+        assert_eq!(order(&store), vec![2, 0, 1]);
+        store.validate();
+    }
+
+    #[test]
+    fn deadlines_cost_nothing_until_used() {
+        let mut store: Store<usize> = Store::new(Policy::Lru);
+        for i in 0..8 {
+            store.insert_new(key(i), i, NEVER);
+        }
+        assert!(store.deadlines.is_empty() && store.expiry.is_empty());
+        store.insert_new(key(8), 8, 5);
+        store.insert_new(key(9), 9, 3);
+        assert!(!store.any_expired(2));
+        assert!(store.any_expired(3));
+        assert_eq!(store.pop_expired(4).map(|(_, v)| v), Some(9));
+        assert_eq!(store.pop_expired(4).map(|(_, v)| v), None);
+        assert_eq!(store.pop_expired(5).map(|(_, v)| v), Some(8));
+        assert!(!store.has_deadlines());
         store.validate();
     }
 }
