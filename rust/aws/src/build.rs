@@ -106,7 +106,7 @@ pub(crate) async fn load(
 ) -> Result<(SdkConfig, ServiceOptions), Error> {
     let mut options = ServiceOptions::new(service);
 
-    if let Some(v) = &params.api_version {
+    if let Some(v) = &params.more().api_version {
         match api_version {
             Some(api_version) if v != api_version => {
                 return Err(Error::unsupported(
@@ -131,7 +131,7 @@ pub(crate) async fn load(
     // Every client, and every credentials or region provider that needs the
     // network (IMDS, ECS, STS web identity and assume-role, SSO), gets this
     // HTTP client explicitly: the SDK crates are built without a default one.
-    let http_client = match &params.verify {
+    let http_client = match &params.more().verify {
         None | Some(Verify::Enabled(true)) => crate::tls::default_client(),
         Some(Verify::Enabled(false)) => {
             return Err(Error::unsupported(
@@ -172,7 +172,7 @@ pub(crate) async fn load(
     if common.profile_files.is_some() {
         loader = loader.profile_files(files.clone());
     }
-    let profile = params.profile_name.as_ref();
+    let profile = params.more().profile_name.as_ref();
     if let Some(name) = profile {
         check_profile(name, &files).await?;
         loader = loader.profile_name(name.clone());
@@ -200,7 +200,10 @@ pub(crate) async fn load(
         (None, None) => {}
     }
 
-    let credentials = match (static_credentials(params)?, &params.credentials_provider) {
+    let credentials = match (
+        static_credentials(params)?,
+        &params.more().credentials_provider,
+    ) {
         (Some(_), Some(_)) => {
             return Err(Error::invalid(
                 "credentials_provider",
@@ -226,7 +229,7 @@ pub(crate) async fn load(
     }
 
     // Endpoint and scheme.
-    if let Some(url) = &params.endpoint_url {
+    if let Some(url) = &params.more().endpoint_url {
         let https = url.starts_with("https://");
         let plain = url.starts_with("http://");
         let host = url.split_once("://").map_or("", |(_, rest)| rest);
@@ -236,7 +239,7 @@ pub(crate) async fn load(
                 format!("{url:?} is not an http:// or https:// URL"),
             ));
         }
-        if let Some(ssl) = params.use_ssl {
+        if let Some(ssl) = params.more().use_ssl {
             if ssl != https {
                 return Err(Error::invalid(
                     "use_ssl",
@@ -245,7 +248,7 @@ pub(crate) async fn load(
             }
         }
         loader = loader.endpoint_url(url.clone());
-    } else if params.use_ssl == Some(false) {
+    } else if params.more().use_ssl == Some(false) {
         options.set_plain_http();
     }
 
@@ -282,9 +285,9 @@ pub(crate) async fn load(
 
 fn static_credentials(params: &ClientParams) -> Result<Option<Credentials>, Error> {
     match (
-        &params.aws_access_key_id,
-        &params.aws_secret_access_key,
-        &params.aws_session_token,
+        &params.more().aws_access_key_id,
+        &params.more().aws_secret_access_key,
+        &params.more().aws_session_token,
     ) {
         (None, None, None) => Ok(None),
         (Some(id), Some(secret), token) => {
@@ -298,7 +301,7 @@ fn static_credentials(params: &ClientParams) -> Result<Option<Credentials>, Erro
                 id.clone(),
                 secret.clone(),
                 token.clone(),
-                params.credentials_expiry,
+                params.more().credentials_expiry,
                 "clientcache-params",
             )))
         }
@@ -357,7 +360,11 @@ fn parse_config(
             CREDENTIAL_PROVIDER => {
                 // Set by `ClientParams::credentials_provider`, which holds the
                 // object; a bare "instance:<n>" names no object to use.
-                let held = params.credentials_provider.as_ref().map(|p| p.key_value());
+                let held = params
+                    .more()
+                    .credentials_provider
+                    .as_ref()
+                    .map(|p| p.key_value());
                 if held.as_deref() != Some(string(&path, value)?) {
                     return Err(Error::invalid(
                         &path,

@@ -63,7 +63,6 @@ impl Memo {
         let mut h = FastHasher(self.seed);
         h.write_u8(kind as u8);
         h.write(service.as_bytes());
-        h.write_u8(0xff);
         params.hash_identity(&mut h);
         h.finish()
     }

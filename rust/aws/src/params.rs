@@ -2,7 +2,7 @@
 //! clear values the SDK builder needs, and the cache key derived from it.
 
 use std::fmt;
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
@@ -70,7 +70,22 @@ pub enum Verify {
 /// ```
 #[derive(Clone, Default)]
 pub struct ClientParams {
+    // Compact (about 100 bytes): the common `region_name` and `config`
+    // inline, the rest boxed and allocated only when set, so that building,
+    // moving, hashing and dropping the params of a call cost little
+    // (a call site builds them on every call).
     pub(crate) region_name: Option<String>,
+    pub(crate) config: Option<Value>,
+    more: Option<Box<More>>,
+    memo: OnceLock<Key>,
+    /// The key of these params merged over a session's defaults:
+    /// `(session id, key)`.
+    merged_memo: OnceLock<(u64, Key)>,
+}
+
+/// The less common parameters of [`ClientParams`].
+#[derive(Clone, Default)]
+pub(crate) struct More {
     pub(crate) api_version: Option<String>,
     pub(crate) use_ssl: Option<bool>,
     pub(crate) verify: Option<Verify>,
@@ -83,17 +98,76 @@ pub struct ClientParams {
     /// session drops the client a refresh margin before that.
     pub(crate) credentials_expiry: Option<SystemTime>,
     pub(crate) profile_name: Option<String>,
-    pub(crate) config: Option<Value>,
     /// `credentials_provider(…)`: recorded in the key as
     /// `config.credential_provider = "instance:<n>"`.
     pub(crate) credentials_provider: Option<Arc<Provider>>,
     /// `force_path_style(false)` was called: it adds nothing to the key,
     /// but it still overrides a session's `force_path_style(true)`.
-    no_path_style: bool,
-    memo: OnceLock<Key>,
-    /// The key of these params merged over a session's defaults:
-    /// `(session id, key)`.
-    merged_memo: OnceLock<(u64, Key)>,
+    pub(crate) no_path_style: bool,
+}
+
+impl More {
+    const NONE: More = More {
+        api_version: None,
+        use_ssl: None,
+        verify: None,
+        endpoint_url: None,
+        aws_access_key_id: None,
+        aws_secret_access_key: None,
+        aws_session_token: None,
+        credentials_expiry: None,
+        profile_name: None,
+        credentials_provider: None,
+        no_path_style: false,
+    };
+}
+
+static NO_MORE: More = More::NONE;
+
+impl More {
+    /// See [`ClientParams::same_identity`].
+    fn same_identity(&self, other: &More) -> bool {
+        // Destructured so that a new field cannot be forgotten here.
+        let More {
+            api_version,
+            use_ssl,
+            verify,
+            endpoint_url,
+            aws_access_key_id,
+            aws_secret_access_key,
+            aws_session_token,
+            credentials_expiry: _, // not identity: not in the key
+            profile_name,
+            credentials_provider,
+            no_path_style,
+        } = self;
+        let same_verify = match (verify, &other.verify) {
+            (None, None) => true,
+            (Some(Verify::Enabled(a)), Some(Verify::Enabled(b))) => a == b,
+            // Byte for byte: `Path`'s own equality compares components, so
+            // `a/b` equals `a//b`, whose keys differ.
+            (Some(Verify::CaBundle(a)), Some(Verify::CaBundle(b))) => {
+                a.as_os_str() == b.as_os_str()
+            }
+            _ => false,
+        };
+        let same_provider = match (credentials_provider, &other.credentials_provider) {
+            (None, None) => true,
+            // One entry per provider object, which numbers it for the key.
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        *api_version == other.api_version
+            && *use_ssl == other.use_ssl
+            && same_verify
+            && *endpoint_url == other.endpoint_url
+            && *aws_access_key_id == other.aws_access_key_id
+            && *aws_secret_access_key == other.aws_secret_access_key
+            && *aws_session_token == other.aws_session_token
+            && *profile_name == other.profile_name
+            && same_provider
+            && *no_path_style == other.no_path_style
+    }
 }
 
 /// The name under which a credentials provider is recorded in `config`.
@@ -108,15 +182,30 @@ fn seconds(d: Duration) -> f64 {
 }
 
 impl ClientParams {
+    /// The less common parameters (all unset when none was given).
+    #[inline]
+    pub(crate) fn more(&self) -> &More {
+        self.more.as_deref().unwrap_or(&NO_MORE)
+    }
+
+    #[inline]
+    fn more_mut(&mut self) -> &mut More {
+        self.more.get_or_insert_with(Box::default)
+    }
+
     /// No parameters: region, credentials and profile come from the session
     /// and the environment, as with `boto3.client("s3")`.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Forgets the memoized keys after a change. Inlined, like the
+    /// setters, so that a builder chain does not move the whole value
+    /// through every call.
+    #[inline]
     fn changed(mut self) -> Self {
-        self.memo = OnceLock::new();
-        self.merged_memo = OnceLock::new();
+        self.memo.take();
+        self.merged_memo.take();
         self
     }
 
@@ -129,33 +218,33 @@ impl ClientParams {
     /// `api_version`: accepted only when it names the API version the client
     /// type implements (`SdkClient::API_VERSION`, `2006-03-01` for S3).
     pub fn api_version(mut self, version: impl Into<String>) -> Self {
-        self.api_version = Some(version.into());
+        self.more_mut().api_version = Some(version.into());
         self.changed()
     }
 
     /// `use_ssl`: `false` makes the client talk plain HTTP to the endpoints
     /// it resolves (S3 supports it; see [`crate::SdkClient`]).
     pub fn use_ssl(mut self, use_ssl: bool) -> Self {
-        self.use_ssl = Some(use_ssl);
+        self.more_mut().use_ssl = Some(use_ssl);
         self.changed()
     }
 
     /// `verify` as a boolean (`false` is rejected when building: the SDK
     /// cannot disable certificate verification).
     pub fn verify(mut self, verify: bool) -> Self {
-        self.verify = Some(Verify::Enabled(verify));
+        self.more_mut().verify = Some(Verify::Enabled(verify));
         self.changed()
     }
 
     /// `verify` as a CA bundle path: trust the PEM certificates in that file.
     pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> Self {
-        self.verify = Some(Verify::CaBundle(path.into()));
+        self.more_mut().verify = Some(Verify::CaBundle(path.into()));
         self.changed()
     }
 
     /// `endpoint_url`, e.g. `http://127.0.0.1:5000` for a local test server.
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.endpoint_url = Some(url.into());
+        self.more_mut().endpoint_url = Some(url.into());
         self.changed()
     }
 
@@ -168,11 +257,11 @@ impl ClientParams {
         secret_access_key: impl Into<String>,
         session_token: Option<String>,
     ) -> Self {
-        self.aws_access_key_id = Some(access_key_id.into());
-        self.aws_secret_access_key = Some(secret_access_key.into());
-        self.aws_session_token = session_token;
-        self.credentials_expiry = None;
-        self.credentials_provider = None;
+        self.more_mut().aws_access_key_id = Some(access_key_id.into());
+        self.more_mut().aws_secret_access_key = Some(secret_access_key.into());
+        self.more_mut().aws_session_token = session_token;
+        self.more_mut().credentials_expiry = None;
+        self.more_mut().credentials_provider = None;
         self.changed()
     }
 
@@ -205,7 +294,7 @@ impl ClientParams {
         expires_at: SystemTime,
     ) -> Self {
         let mut params = self.credentials(access_key_id, secret_access_key, session_token);
-        params.credentials_expiry = Some(expires_at);
+        params.more_mut().credentials_expiry = Some(expires_at);
         params
     }
 
@@ -223,7 +312,7 @@ impl ClientParams {
         match credentials.expiry() {
             Some(at) => {
                 let mut params = params;
-                params.credentials_expiry = Some(at);
+                params.more_mut().credentials_expiry = Some(at);
                 params
             }
             None => params,
@@ -233,24 +322,24 @@ impl ClientParams {
     /// When the static credentials of these params expire, if they were
     /// given with an expiry.
     pub fn credentials_expiry(&self) -> Option<SystemTime> {
-        self.credentials_expiry
+        self.more().credentials_expiry
     }
 
     /// `aws_access_key_id` alone (building fails unless the secret is set too).
     pub fn aws_access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.aws_access_key_id = Some(value.into());
+        self.more_mut().aws_access_key_id = Some(value.into());
         self.changed()
     }
 
     /// `aws_secret_access_key` alone (building fails unless the key id is set too).
     pub fn aws_secret_access_key(mut self, value: impl Into<String>) -> Self {
-        self.aws_secret_access_key = Some(value.into());
+        self.more_mut().aws_secret_access_key = Some(value.into());
         self.changed()
     }
 
     /// `aws_session_token` (needs the key id and the secret too).
     pub fn aws_session_token(mut self, value: impl Into<String>) -> Self {
-        self.aws_session_token = Some(value.into());
+        self.more_mut().aws_session_token = Some(value.into());
         self.changed()
     }
 
@@ -280,17 +369,17 @@ impl ClientParams {
     /// # Ok::<(), clientcache_aws::Error>(())
     /// ```
     pub fn credentials_provider(mut self, provider: SharedCredentialsProvider) -> Self {
-        self.aws_access_key_id = None;
-        self.aws_secret_access_key = None;
-        self.aws_session_token = None;
-        self.credentials_expiry = None;
-        self.credentials_provider = Some(Provider::of(provider));
+        self.more_mut().aws_access_key_id = None;
+        self.more_mut().aws_secret_access_key = None;
+        self.more_mut().aws_session_token = None;
+        self.more_mut().credentials_expiry = None;
+        self.more_mut().credentials_provider = Some(Provider::of(provider));
         self.changed()
     }
 
     /// `profile_name`: a profile of the shared config/credentials files.
     pub fn profile_name(mut self, profile: impl Into<String>) -> Self {
-        self.profile_name = Some(profile.into());
+        self.more_mut().profile_name = Some(profile.into());
         self.changed()
     }
 
@@ -363,7 +452,9 @@ impl ClientParams {
 
     /// `config.s3.addressing_style`: `path`, `virtual` or `auto`.
     pub fn addressing_style(mut self, style: &str) -> Self {
-        self.no_path_style = false;
+        if let Some(more) = self.more.as_mut() {
+            more.no_path_style = false;
+        }
         self.config_entry(&["s3", "addressing_style"], style)
     }
 
@@ -379,7 +470,7 @@ impl ClientParams {
             // Only the path style was set: back to no config at all.
             self.config = None;
         }
-        self.no_path_style = true;
+        self.more_mut().no_path_style = true;
         self.changed()
     }
 
@@ -438,15 +529,15 @@ impl ClientParams {
                 .as_ref()
                 .and_then(|c| c.get("region_name"))
                 .is_some();
-        let call_credentials = self.aws_access_key_id.is_some()
-            || self.aws_secret_access_key.is_some()
-            || self.aws_session_token.is_some()
-            || self.credentials_provider.is_some();
+        let call_credentials = self.more().aws_access_key_id.is_some()
+            || self.more().aws_secret_access_key.is_some()
+            || self.more().aws_session_token.is_some()
+            || self.more().credentials_provider.is_some();
         let pick = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
         let (credentials_from, credentials_expiry) = if call_credentials {
-            (self, self.credentials_expiry)
+            (self, self.more().credentials_expiry)
         } else {
-            (defaults, defaults.credentials_expiry)
+            (defaults, defaults.more().credentials_expiry)
         };
         let (aws_access_key_id, aws_secret_access_key, aws_session_token, credentials_provider) =
             credentials_from.credential_parts();
@@ -479,7 +570,7 @@ impl ClientParams {
                 .and_then(|c| c.get("s3"))
                 .and_then(|s3| s3.get("addressing_style"))
                 .is_some();
-            if self.no_path_style && !call_style {
+            if self.more().no_path_style && !call_style {
                 removed |= remove_path_style(base);
             }
         }
@@ -496,24 +587,28 @@ impl ClientParams {
             (Some(base), Some(call)) => Some(merge(base, call)),
         };
 
+        let (mine, theirs) = (self.more(), defaults.more());
+        let more = More {
+            api_version: pick(&mine.api_version, &theirs.api_version),
+            use_ssl: mine.use_ssl.or(theirs.use_ssl),
+            verify: mine.verify.clone().or_else(|| theirs.verify.clone()),
+            endpoint_url: pick(&mine.endpoint_url, &theirs.endpoint_url),
+            aws_access_key_id,
+            aws_secret_access_key,
+            aws_session_token,
+            credentials_expiry,
+            profile_name: pick(&mine.profile_name, &theirs.profile_name),
+            credentials_provider,
+            no_path_style: mine.no_path_style || theirs.no_path_style,
+        };
         ClientParams {
             region_name: if call_region {
                 self.region_name.clone()
             } else {
                 defaults.region_name.clone()
             },
-            api_version: pick(&self.api_version, &defaults.api_version),
-            use_ssl: self.use_ssl.or(defaults.use_ssl),
-            verify: self.verify.clone().or_else(|| defaults.verify.clone()),
-            endpoint_url: pick(&self.endpoint_url, &defaults.endpoint_url),
-            aws_access_key_id,
-            aws_secret_access_key,
-            aws_session_token,
-            credentials_expiry,
-            profile_name: pick(&self.profile_name, &defaults.profile_name),
             config,
-            credentials_provider,
-            no_path_style: self.no_path_style || defaults.no_path_style,
+            more: Some(Box::new(more)),
             memo: OnceLock::new(),
             merged_memo: OnceLock::new(),
         }
@@ -529,28 +624,28 @@ impl ClientParams {
         Option<Arc<Provider>>,
     ) {
         (
-            self.aws_access_key_id.clone(),
-            self.aws_secret_access_key.clone(),
-            self.aws_session_token.clone(),
-            self.credentials_provider.clone(),
+            self.more().aws_access_key_id.clone(),
+            self.more().aws_secret_access_key.clone(),
+            self.more().aws_session_token.clone(),
+            self.more().credentials_provider.clone(),
         )
     }
 
     /// True when no parameter is set (merging over these params is a no-op).
     pub fn is_empty(&self) -> bool {
         self.region_name.is_none()
-            && self.api_version.is_none()
-            && self.use_ssl.is_none()
-            && self.verify.is_none()
-            && self.endpoint_url.is_none()
-            && self.aws_access_key_id.is_none()
-            && self.aws_secret_access_key.is_none()
-            && self.aws_session_token.is_none()
-            && self.credentials_expiry.is_none()
-            && self.profile_name.is_none()
+            && self.more().api_version.is_none()
+            && self.more().use_ssl.is_none()
+            && self.more().verify.is_none()
+            && self.more().endpoint_url.is_none()
+            && self.more().aws_access_key_id.is_none()
+            && self.more().aws_secret_access_key.is_none()
+            && self.more().aws_session_token.is_none()
+            && self.more().credentials_expiry.is_none()
+            && self.more().profile_name.is_none()
             && self.config.is_none()
-            && self.credentials_provider.is_none()
-            && !self.no_path_style
+            && self.more().credentials_provider.is_none()
+            && !self.more().no_path_style
     }
 
     /// The core parameter list (clear secrets; the key digests them).
@@ -558,7 +653,7 @@ impl ClientParams {
         let mut p = Params::new();
         let s = |v: &Option<String>| v.clone().map(Value::String);
         let mut config = self.config.clone();
-        if let Some(provider) = &self.credentials_provider {
+        if let Some(provider) = &self.more().credentials_provider {
             let root = config.get_or_insert_with(|| Value::Object(Vec::new()));
             // A config that is not an object is left as it is: the key
             // refuses it, instead of it being rewritten here.
@@ -568,20 +663,23 @@ impl ClientParams {
         }
         let entries = [
             ("region_name", s(&self.region_name)),
-            ("api_version", s(&self.api_version)),
-            ("use_ssl", self.use_ssl.map(Value::Bool)),
+            ("api_version", s(&self.more().api_version)),
+            ("use_ssl", self.more().use_ssl.map(Value::Bool)),
             (
                 "verify",
-                self.verify.as_ref().map(|v| match v {
+                self.more().verify.as_ref().map(|v| match v {
                     Verify::Enabled(b) => Value::Bool(*b),
                     Verify::CaBundle(path) => path_value(path),
                 }),
             ),
-            ("endpoint_url", s(&self.endpoint_url)),
-            ("aws_access_key_id", s(&self.aws_access_key_id)),
-            ("aws_secret_access_key", s(&self.aws_secret_access_key)),
-            ("aws_session_token", s(&self.aws_session_token)),
-            ("profile_name", s(&self.profile_name)),
+            ("endpoint_url", s(&self.more().endpoint_url)),
+            ("aws_access_key_id", s(&self.more().aws_access_key_id)),
+            (
+                "aws_secret_access_key",
+                s(&self.more().aws_secret_access_key),
+            ),
+            ("aws_session_token", s(&self.more().aws_session_token)),
+            ("profile_name", s(&self.more().profile_name)),
             ("config", config),
         ];
         for (name, value) in entries {
@@ -656,11 +754,18 @@ impl ClientParams {
 impl ClientParams {
     /// Feeds every field the key depends on into `state`, for the session
     /// memo (src/memo.rs). Must agree with [`same_identity`](Self::same_identity):
-    /// params it calls equal hash equally.
+    /// params it calls equal hash equally. One word says which options are
+    /// set, then only those are hashed.
     pub(crate) fn hash_identity<H: Hasher>(&self, state: &mut H) {
         // Destructured so that a new field cannot be forgotten here.
         let ClientParams {
             region_name,
+            config,
+            more: _,
+            memo: _,
+            merged_memo: _,
+        } = self;
+        let More {
             api_version,
             use_ssl,
             verify,
@@ -670,41 +775,49 @@ impl ClientParams {
             aws_session_token,
             credentials_expiry: _, // not identity: not in the key
             profile_name,
-            config,
             credentials_provider,
             no_path_style,
-            memo: _,
-            merged_memo: _,
-        } = self;
-        region_name.hash(state);
-        api_version.hash(state);
-        use_ssl.hash(state);
-        match verify {
-            None => state.write_u8(0),
-            Some(Verify::Enabled(b)) => state.write_u8(1 + u8::from(*b)),
-            Some(Verify::CaBundle(path)) => {
-                state.write_u8(3);
-                state.write(path.as_os_str().as_encoded_bytes());
-            }
+        } = self.more();
+        let strings = [
+            region_name,
+            api_version,
+            endpoint_url,
+            aws_access_key_id,
+            aws_secret_access_key,
+            aws_session_token,
+            profile_name,
+        ];
+        let mut shape = 0u64;
+        for (i, s) in strings.iter().enumerate() {
+            shape |= u64::from(s.is_some()) << i;
         }
-        endpoint_url.hash(state);
-        aws_access_key_id.hash(state);
-        aws_secret_access_key.hash(state);
-        aws_session_token.hash(state);
-        profile_name.hash(state);
-        match config {
-            None => state.write_u8(0),
-            Some(value) => {
-                state.write_u8(1);
-                hash_value(value, state);
-            }
+        shape |= (match use_ssl {
+            None => 0,
+            Some(false) => 1,
+            Some(true) => 2,
+        }) << 8;
+        shape |= (match verify {
+            None => 0,
+            Some(Verify::Enabled(false)) => 1,
+            Some(Verify::Enabled(true)) => 2,
+            Some(Verify::CaBundle(_)) => 3,
+        }) << 10;
+        shape |= u64::from(config.is_some()) << 12;
+        shape |= u64::from(credentials_provider.is_some()) << 13;
+        shape |= u64::from(*no_path_style) << 14;
+        state.write_u64(shape);
+        for s in strings.into_iter().flatten() {
+            state.write(s.as_bytes());
         }
-        state.write_usize(
-            credentials_provider
-                .as_ref()
-                .map_or(0, |p| Arc::as_ptr(p) as usize),
-        );
-        no_path_style.hash(state);
+        if let Some(Verify::CaBundle(path)) = verify {
+            state.write(path.as_os_str().as_encoded_bytes());
+        }
+        if let Some(config) = config {
+            hash_value(config, state);
+        }
+        if let Some(provider) = credentials_provider {
+            state.write_usize(Arc::as_ptr(provider) as usize);
+        }
     }
 
     /// True when `self` and `other` give the same key over any session
@@ -716,49 +829,15 @@ impl ClientParams {
     pub(crate) fn same_identity(&self, other: &ClientParams) -> bool {
         let ClientParams {
             region_name,
-            api_version,
-            use_ssl,
-            verify,
-            endpoint_url,
-            aws_access_key_id,
-            aws_secret_access_key,
-            aws_session_token,
-            credentials_expiry: _,
-            profile_name,
             config,
-            credentials_provider,
-            no_path_style,
+            more: _,
             memo: _,
             merged_memo: _,
         } = self;
-        let same_verify = match (verify, &other.verify) {
-            (None, None) => true,
-            (Some(Verify::Enabled(a)), Some(Verify::Enabled(b))) => a == b,
-            // Byte for byte: `Path`'s own equality compares components, so
-            // `a/b` equals `a//b`, whose keys differ.
-            (Some(Verify::CaBundle(a)), Some(Verify::CaBundle(b))) => {
-                a.as_os_str() == b.as_os_str()
-            }
-            _ => false,
-        };
-        let same_provider = match (credentials_provider, &other.credentials_provider) {
-            (None, None) => true,
-            // One entry per provider object, which numbers it for the key.
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-            _ => false,
-        };
+        let (mine, theirs) = (self.more(), other.more());
         *region_name == other.region_name
-            && *api_version == other.api_version
-            && *use_ssl == other.use_ssl
-            && same_verify
-            && *endpoint_url == other.endpoint_url
-            && *aws_access_key_id == other.aws_access_key_id
-            && *aws_secret_access_key == other.aws_secret_access_key
-            && *aws_session_token == other.aws_session_token
-            && *profile_name == other.profile_name
             && same_config(config.as_ref(), other.config.as_ref())
-            && same_provider
-            && *no_path_style == other.no_path_style
+            && (std::ptr::eq(mine, theirs) || mine.same_identity(theirs))
     }
 
     /// A copy without the memoized keys, for the session memo.
@@ -783,7 +862,7 @@ fn hash_value<H: Hasher>(value: &Value, state: &mut H) {
         }
         Value::String(s) => {
             state.write_u8(4);
-            s.hash(state);
+            state.write(s.as_bytes());
         }
         Value::Array(items) => {
             state.write_u8(5);
@@ -796,7 +875,7 @@ fn hash_value<H: Hasher>(value: &Value, state: &mut H) {
             state.write_u8(6);
             state.write_usize(members.len());
             for (name, item) in members {
-                name.hash(state);
+                state.write(name.as_bytes());
                 hash_value(item, state);
             }
         }
@@ -934,20 +1013,20 @@ impl fmt::Debug for ClientParams {
         let secret = |v: &Option<String>| v.as_ref().map(|_| "***");
         f.debug_struct("ClientParams")
             .field("region_name", &self.region_name)
-            .field("api_version", &self.api_version)
-            .field("use_ssl", &self.use_ssl)
-            .field("verify", &self.verify)
-            .field("endpoint_url", &self.endpoint_url)
-            .field("aws_access_key_id", &secret(&self.aws_access_key_id))
+            .field("api_version", &self.more().api_version)
+            .field("use_ssl", &self.more().use_ssl)
+            .field("verify", &self.more().verify)
+            .field("endpoint_url", &self.more().endpoint_url)
+            .field("aws_access_key_id", &secret(&self.more().aws_access_key_id))
             .field(
                 "aws_secret_access_key",
-                &secret(&self.aws_secret_access_key),
+                &secret(&self.more().aws_secret_access_key),
             )
-            .field("aws_session_token", &secret(&self.aws_session_token))
-            .field("credentials_expiry", &self.credentials_expiry)
-            .field("profile_name", &self.profile_name)
+            .field("aws_session_token", &secret(&self.more().aws_session_token))
+            .field("credentials_expiry", &self.more().credentials_expiry)
+            .field("profile_name", &self.more().profile_name)
             .field("config", &self.config)
-            .field("credentials_provider", &self.credentials_provider)
+            .field("credentials_provider", &self.more().credentials_provider)
             .finish()
     }
 }

@@ -679,7 +679,7 @@ impl Session {
                     let entry = Arc::new(Entry {
                         id,
                         value: Box::new(value),
-                        _provider: merged.credentials_provider.clone(),
+                        _provider: merged.more().credentials_provider.clone(),
                         memo: Arc::clone(&self.inner.memos[index]),
                         memo_hashes: Mutex::new(Vec::new()),
                     });
@@ -737,7 +737,7 @@ impl Session {
     /// than the session's time-to-live; `None` leaves it to the cache's
     /// own time-to-live.
     fn lifetime(&self, merged: &ClientParams) -> Option<Duration> {
-        let expiry = merged.credentials_expiry?;
+        let expiry = merged.more().credentials_expiry?;
         let left = expiry
             .duration_since(SystemTime::now())
             .unwrap_or(Duration::ZERO)
