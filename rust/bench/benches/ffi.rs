@@ -1,12 +1,18 @@
 //! C ABI overhead: `clientcache_cache_get` + `clientcache_lease_free`
 //! through the exported functions against the Rust `Cache::get` on a cache
-//! of the same size, keys and lookup order.
+//! of the same size, keys and lookup order; and a key built from the
+//! 3-parameter JSON through `clientcache_key_new` + `clientcache_key_free`,
+//! as a binding builds one per call.
 
 use std::hint::black_box;
 use std::sync::Arc;
 
 use clientcache::{Cache, Kind, Policy};
-use clientcache_bench::{CONTENDED_SIZE, Keys, SEQ_LEN, Val, ffi::FfiCache, lookup_sequence};
+use clientcache_bench::{
+    CONTENDED_SIZE, JSON_3, Keys, SEQ_LEN, Val,
+    ffi::{FfiCache, key_new_free},
+    lookup_sequence,
+};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 mod common;
@@ -38,6 +44,12 @@ fn abi_overhead(c: &mut Criterion) {
             pos = pos.wrapping_add(1);
             black_box(ffi.get_and_free(i))
         })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("abi_key");
+    group.bench_function("key_new_free_json_3", |b| {
+        b.iter(|| black_box(key_new_free(black_box(JSON_3))))
     });
     group.finish();
 }

@@ -7,6 +7,12 @@
 //! "beyond the canonical text" compares like with like: everything a cache
 //! needs besides the bytes that name the entry.
 //!
+//! The census also splits clientcache's bytes into the key (measured alone)
+//! and the store (entry nodes, key index: the rest), and measures the C ABI
+//! cache the bindings use, whose values are shared handles to foreign
+//! pointers (`clientcache_c_abi`, keys built with `clientcache_key_new` and
+//! their caller handles freed, so only the cache's references remain).
+//!
 //! Prints a table, then one machine-readable line per contender:
 //! `MEM <name> <overhead bytes per entry> <resident entries>`
 //! (read by `examples/report.rs`). `--n N` changes the entry count.
@@ -16,7 +22,7 @@ use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 
 use clientcache::{Cache, Key, Kind, Policy};
-use clientcache_bench::{JSON_3, Which, key_json, params_3};
+use clientcache_bench::{JSON_3, Which, ffi::FfiCache, key_json, params_3};
 
 /// Net bytes currently allocated through the global allocator.
 static LIVE: AtomicIsize = AtomicIsize::new(0);
@@ -134,6 +140,21 @@ fn census(which: Which, n: usize) -> Census {
     }
 }
 
+/// The C ABI cache: keys built with `clientcache_key_new`, values inserted
+/// with `clientcache_cache_insert`, then the caller's key handles freed.
+fn c_abi_census(n: usize) -> Census {
+    let before = live();
+    let mut cache = FfiCache::new(n);
+    cache.release_keys();
+    let retained = live() - before;
+    drop(cache);
+    Census {
+        name: "clientcache_c_abi",
+        retained,
+        resident: n,
+    }
+}
+
 fn main() {
     let mut n = 100_000usize;
     let mut args = std::env::args().skip(1);
@@ -179,8 +200,11 @@ fn main() {
         "cache", "resident", "retained B", "B/entry", "beyond"
     );
     let mut lines = Vec::new();
-    for which in Which::ALL {
-        let c = census(which, n);
+    let mut store_beyond = Vec::new();
+    let key_beyond = key_bytes as f64 / n as f64 - canonical_avg;
+    let mut censuses: Vec<Census> = Which::ALL.iter().map(|&w| census(w, n)).collect();
+    censuses.push(c_abi_census(n));
+    for c in censuses {
         let per_entry = c.retained as f64 / c.resident.max(1) as f64;
         let beyond = per_entry - canonical_avg;
         println!(
@@ -188,7 +212,19 @@ fn main() {
             c.name, c.resident, c.retained, per_entry, beyond
         );
         lines.push(format!("MEM {} {beyond:.1} {}", c.name, c.resident));
+        if c.name.starts_with("clientcache") {
+            store_beyond.push((c.name, beyond - key_beyond));
+        }
     }
+    println!();
+    for (name, store) in store_beyond {
+        println!(
+            "  {name} breakdown: key {key_beyond:.1} B + cache {store:.1} B per entry beyond the text"
+        );
+    }
+    println!(
+        "  (cache: entry node and key index, with their vectors' spare capacity; the C ABI row adds each value's shared handle)"
+    );
     println!();
     for line in lines {
         println!("{line}");

@@ -305,15 +305,16 @@ impl<'a> Churn<'a> {
     }
 }
 
-/// Runs `per_thread` get-hits on each of two threads against one cache and
-/// returns the wall time (both threads start together).
+/// Runs `per_thread` get-hits on each of `seqs.len()` threads (one lookup
+/// sequence each) against one cache and returns the wall time (the threads
+/// start together).
 pub fn contended_get_hit(
     cache: &Contender,
     keys: &Keys,
-    seqs: &[Vec<u32>; 2],
+    seqs: &[Vec<u32>],
     per_thread: u64,
 ) -> Duration {
-    let barrier = std::sync::Barrier::new(3);
+    let barrier = std::sync::Barrier::new(seqs.len() + 1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = seqs
             .iter()
@@ -356,6 +357,28 @@ pub mod ffi {
         clientcache_key_free, clientcache_key_new, clientcache_lease, clientcache_lease_free,
         clientcache_lease_value,
     };
+
+    /// Builds a client key for service `s3` from `json` with
+    /// `clientcache_key_new` and frees it with `clientcache_key_free`, as a
+    /// binding does per call; true when the key was built.
+    #[inline]
+    pub fn key_new_free(json: &str) -> bool {
+        let mut key = std::ptr::null_mut();
+        // SAFETY: pointers valid for their lengths; valid out-pointer; the
+        // key is freed once.
+        unsafe {
+            let status = clientcache_key_new(
+                CLIENTCACHE_KIND_CLIENT,
+                c"s3".as_ptr(),
+                2,
+                json.as_ptr().cast(),
+                json.len(),
+                &mut key,
+            );
+            clientcache_key_free(key);
+            status == CLIENTCACHE_STATUS_OK
+        }
+    }
 
     /// A C-ABI cache holding `n` keys (values are small tagged pointers,
     /// no release callback).
@@ -415,6 +438,16 @@ pub mod ffi {
                 })
                 .collect();
             FfiCache { cache, keys }
+        }
+
+        /// Frees this side's key handles; the cache keeps its own
+        /// references (for the memory census: what the cache alone retains).
+        /// `get_and_free` must not be called afterwards.
+        pub fn release_keys(&mut self) {
+            for key in std::mem::take(&mut self.keys) {
+                // SAFETY: a handle made by this struct, freed once.
+                unsafe { clientcache_key_free(key) };
+            }
         }
 
         /// `clientcache_cache_get` + `clientcache_lease_value` +
