@@ -24,7 +24,7 @@
 #                     fresh config object (≤ 500 ns each) vs new S3Client,
 #                     an awaited getOrCreateAsync hit vs the synchronous
 #                     get / getOrCreate hits (≤ 1.2×), a get hit on a cache
-#                     with a ttl vs without (≤ 1.15×)
+#                     with a ttl vs without, both through the core (≤ 1.15×)
 #   make demo-node    the Node demo report (bindings/node/demo.js)
 #   make test-node-consumer
 #                     the package as a user gets it: `make install` into a
