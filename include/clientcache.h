@@ -607,6 +607,25 @@ clientcache_status clientcache_key_diff(const struct clientcache_key *a,
                                         size_t cap,
                                         size_t *out_len);
 
+// Like `clientcache_cache_get` (`promote` true: promotes and counts a hit
+// or a miss) or `clientcache_cache_peek` (`promote` false), but instead of
+// handing out a lease it stores the value pointer into `*slot`, an atomic
+// pointer written with release ordering, while the cache's reference to
+// the value still holds it. The value's release (its release callback)
+// therefore comes after the store, on whichever thread: a binding whose
+// release callback looks at such slots before forgetting a value may read
+// the value from the slot afterwards. Nothing else keeps the value alive
+// for the caller. On failure `*slot` is left as it was (`NOT_FOUND` on a
+// miss, `KIND_MISMATCH` for a key of the other kind).
+//
+// # Safety
+// `c` and `k` are NULL or live handles; `slot` is NULL or a pointer-sized,
+// pointer-aligned word that is only accessed atomically while in use.
+clientcache_status clientcache_cache_get_into(struct clientcache_cache *c,
+                                              const struct clientcache_key *k,
+                                              bool promote,
+                                              void **slot);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -16,11 +16,13 @@ mod boundary;
 mod cache;
 mod expiry;
 mod key;
+mod slot;
 mod status;
 
 pub use cache::*;
 pub use expiry::*;
 pub use key::*;
+pub use slot::*;
 pub use status::*;
 
 use boundary::*;
