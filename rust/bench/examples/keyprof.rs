@@ -3,11 +3,14 @@
 //! `keyprof` alone times, in interleaved rounds (medians and spread):
 //! `Key::from_json` of the 3-parameter text, the same through the C ABI
 //! (`clientcache_key_new` + `clientcache_key_free`), the same text with two
-//! secrets, `Key::new` from prebuilt `Params`, and dropping a key clone.
+//! secrets, `Key::new` from prebuilt `Params`, and two peers: a key with no
+//! parameters (the fixed costs: one SHA-256 block, one allocation) and
+//! `serde_json` parsing the same text into a `serde_json::Value`.
 //! `keyprof <workload> [seconds]` spins one workload for
 //! `perf record -g target/release/examples/keyprof <workload>`:
-//! `rust_json`, `ffi_json`, `rust_secrets`, `rust_params`.
-//! `--rounds N` changes the number of rounds (default 15).
+//! `rust_json`, `ffi_json`, `rust_secrets`, `rust_params`, `rust_empty`,
+//! `serde_value`.
+//! `--rounds N` changes the number of rounds (default 31).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -84,6 +87,18 @@ fn main() {
     let params = params_3();
     let mut jobs: Vec<Job> = vec![
         ("rust_json", Box::new(rust_json)),
+        (
+            "rust_empty",
+            Box::new(|| {
+                black_box(Key::from_json(Kind::Client, "s3", black_box(b""))).ok();
+            }),
+        ),
+        (
+            "serde_value",
+            Box::new(|| {
+                black_box(serde_json::from_str::<serde_json::Value>(black_box(JSON_3))).ok();
+            }),
+        ),
         ("ffi_json", Box::new(ffi_json)),
         ("rust_secrets", Box::new(rust_secrets)),
         (
@@ -112,8 +127,8 @@ fn main() {
         .position(|a| a == "--rounds")
         .and_then(|i| args.get(i + 1))
         .and_then(|s| s.parse().ok())
-        .unwrap_or(15);
-    let n = 200_000u64;
+        .unwrap_or(31);
+    let n = 50_000u64;
     let mut samples = vec![Vec::new(); jobs.len()];
     for _ in 0..rounds {
         for (j, (_, op)) in jobs.iter_mut().enumerate() {

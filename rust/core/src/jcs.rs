@@ -57,14 +57,13 @@ pub(crate) fn write_members<'a, 'b: 'a>(
 }
 
 /// Writes the value that starts at `toks[at]` (see [`crate::json::tokenize`])
-/// in canonical form: the fast path's writer. `order` is scratch space for
-/// sorting members, left as it was found. `Err` on a duplicate member name.
+/// in canonical form: the fast path's writer. `Err` on a duplicate member
+/// name.
 pub(crate) fn write_tokens(
     out: &mut String,
     text: &str,
     toks: &[Tok],
     at: usize,
-    order: &mut Vec<u32>,
 ) -> Result<(), ()> {
     match toks[at] {
         Tok::Null => out.push_str("null"),
@@ -95,39 +94,62 @@ pub(crate) fn write_tokens(
                 if i > at + 1 {
                     out.push(',');
                 }
-                write_tokens(out, text, toks, i, order)?;
+                write_tokens(out, text, toks, i)?;
                 i = Tok::next(toks, i);
             }
             out.push(']');
         }
         Tok::Object { end } => {
-            let base = order.len();
-            let mut i = at + 1;
+            let mut count = 0;
             let mut plain = true;
+            let mut i = at + 1;
             while i < end as usize {
                 let Tok::String { escaped, .. } = toks[i] else {
                     return Err(());
                 };
                 plain &= !escaped;
-                order.push(u32::try_from(i).map_err(|_| ())?);
+                count += 1;
                 i = Tok::next(toks, i + 1);
             }
-            sort_names(text, toks, &mut order[base..], plain)?;
+            let mut local = [0u32; SMALL_OBJECT];
+            let mut heap = Vec::new();
+            let members = member_slots(&mut local, &mut heap, count);
+            let mut i = at + 1;
+            for slot in members.iter_mut() {
+                *slot = u32::try_from(i).map_err(|_| ())?;
+                i = Tok::next(toks, i + 1);
+            }
+            sort_names(text, toks, members, plain)?;
             out.push('{');
-            for k in base..order.len() {
-                if k > base {
+            for (k, &name) in members.iter().enumerate() {
+                if k > 0 {
                     out.push(',');
                 }
-                let name = order[k] as usize;
-                write_tokens(out, text, toks, name, order)?;
+                write_tokens(out, text, toks, name as usize)?;
                 out.push(':');
-                write_tokens(out, text, toks, name + 1, order)?;
+                write_tokens(out, text, toks, name as usize + 1)?;
             }
             out.push('}');
-            order.truncate(base);
         }
     }
     Ok(())
+}
+
+/// Objects with at most this many members sort their member indices on the
+/// stack (one array per nesting level), larger ones on the heap.
+const SMALL_OBJECT: usize = 16;
+
+fn member_slots<'a>(
+    local: &'a mut [u32; SMALL_OBJECT],
+    heap: &'a mut Vec<u32>,
+    count: usize,
+) -> &'a mut [u32] {
+    if count <= SMALL_OBJECT {
+        &mut local[..count]
+    } else {
+        heap.resize(count, 0);
+        heap
+    }
 }
 
 /// Sorts an object's members (given by the indices of their name tokens)
@@ -161,15 +183,10 @@ fn sort_names(text: &str, toks: &[Tok], members: &mut [u32], plain: bool) -> Res
 
 /// Writes a parameter value given as a [`Value`] in canonical form: the
 /// fast path of `Key::new`. `depth` is the value's nesting depth (a
-/// parameter's value is at 1); `order` is sorting scratch, left as found.
+/// parameter's value is at 1).
 /// `Err` where the identity rules reject the value: too deep, a non-finite
 /// or out-of-range number, a duplicate member name.
-pub(crate) fn write_tree(
-    out: &mut String,
-    value: &Value,
-    depth: usize,
-    order: &mut Vec<u32>,
-) -> Result<(), ()> {
+pub(crate) fn write_tree(out: &mut String, value: &Value, depth: usize) -> Result<(), ()> {
     if depth > MAX_DEPTH {
         return Err(());
     }
@@ -190,30 +207,33 @@ pub(crate) fn write_tree(
                 if i > 0 {
                     out.push(',');
                 }
-                write_tree(out, item, depth + 1, order)?;
+                write_tree(out, item, depth + 1)?;
             }
             out.push(']');
         }
         Value::Object(members) => {
-            let base = order.len();
-            order.extend(0..u32::try_from(members.len()).map_err(|_| ())?);
+            let mut local = [0u32; SMALL_OBJECT];
+            let mut heap = Vec::new();
+            let order = member_slots(&mut local, &mut heap, members.len());
+            for (i, slot) in order.iter_mut().enumerate() {
+                *slot = u32::try_from(i).map_err(|_| ())?;
+            }
             let name = |i: u32| members[i as usize].0.as_str();
-            order[base..].sort_unstable_by(|&a, &b| utf16_cmp(name(a), name(b)));
-            if order[base..].windows(2).any(|w| name(w[0]) == name(w[1])) {
+            order.sort_unstable_by(|&a, &b| utf16_cmp(name(a), name(b)));
+            if order.windows(2).any(|w| name(w[0]) == name(w[1])) {
                 return Err(());
             }
             out.push('{');
-            for k in base..order.len() {
-                if k > base {
+            for (k, &i) in order.iter().enumerate() {
+                if k > 0 {
                     out.push(',');
                 }
-                let (name, value) = &members[order[k] as usize];
+                let (name, value) = &members[i as usize];
                 write_string(out, name);
                 out.push(':');
-                write_tree(out, value, depth + 1, order)?;
+                write_tree(out, value, depth + 1)?;
             }
             out.push('}');
-            order.truncate(base);
         }
     }
     Ok(())

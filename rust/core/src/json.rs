@@ -328,23 +328,23 @@ impl Tok {
     }
 }
 
-/// Parses params text into a flat token list, for the key fast path.
+/// Parses params text into a flat token list (replacing what `toks` held),
+/// for the key fast path.
 ///
 /// It accepts exactly the texts [`parse`] accepts, and also applies the
 /// number rules of identity (finite; integral values within ±(2^53−1)). It
 /// reports no reason: on `Err` the caller runs the tree parser and the
 /// identity rules, which name the problem.
-pub(crate) fn tokenize(bytes: &[u8]) -> Result<(&str, Vec<Tok>), ()> {
+pub(crate) fn tokenize<'a>(bytes: &'a [u8], toks: &mut Vec<Tok>) -> Result<&'a str, ()> {
     let text = std::str::from_utf8(bytes).map_err(|_| ())?;
     if u32::try_from(bytes.len()).is_err() {
         return Err(());
     }
+    toks.clear();
     let mut lexer = Lexer {
         bytes,
         pos: 0,
-        // Each token takes at least two bytes of text (`1,`), less the
-        // closing one: a quarter of the length rarely needs to grow.
-        toks: Vec::with_capacity(bytes.len() / 4 + 2),
+        toks,
     };
     lexer.skip_ws();
     lexer.value(0)?;
@@ -352,13 +352,13 @@ pub(crate) fn tokenize(bytes: &[u8]) -> Result<(&str, Vec<Tok>), ()> {
     if lexer.pos != bytes.len() {
         return Err(());
     }
-    Ok((text, lexer.toks))
+    Ok(text)
 }
 
 struct Lexer<'a> {
     bytes: &'a [u8],
     pos: usize,
-    toks: Vec<Tok>,
+    toks: &'a mut Vec<Tok>,
 }
 
 /// `pos` as a token offset; inputs longer than `u32::MAX` never reach the
@@ -482,10 +482,7 @@ impl Lexer<'_> {
         let start = self.pos;
         let mut escaped = false;
         loop {
-            self.pos += self.bytes[self.pos..]
-                .iter()
-                .position(|&b| crate::jcs::NEEDS_ESCAPE[usize::from(b)])
-                .ok_or(())?;
+            self.pos = next_special(self.bytes, self.pos).ok_or(())?;
             match self.bytes[self.pos] {
                 b'"' => {
                     self.toks.push(Tok::String {
@@ -567,6 +564,34 @@ impl Lexer<'_> {
         self.toks.push(Tok::Number(if n == 0.0 { 0.0 } else { n }));
         Ok(())
     }
+}
+
+/// Index of the first byte at or after `from` that ends a run of string
+/// text: a quote, a backslash or a control character (a byte of
+/// [`crate::jcs::NEEDS_ESCAPE`]). Eight bytes at a time: strings are most of
+/// a params text.
+fn next_special(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Sets the high bit of the lowest byte that is zero in `x` (and maybe of
+    // bytes above it, which the lowest-set-bit search ignores).
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+        let hits = below_space
+            | zero(word ^ (ONES * u64::from(b'"')))
+            | zero(word ^ (ONES * u64::from(b'\\')));
+        if hits != 0 {
+            return Some(i + (hits.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes[i.min(bytes.len())..]
+        .iter()
+        .position(|&b| crate::jcs::NEEDS_ESCAPE[usize::from(b)])
+        .map(|at| i + at)
 }
 
 /// Largest integer magnitude every language's JSON numbers hold exactly.

@@ -2,6 +2,7 @@
 //! normalization, the canonical form, the fingerprint and the label.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
@@ -156,31 +157,28 @@ impl Key {
     /// Builds a key from parameters given as values.
     pub fn new(kind: Kind, service_name: &str, params: &Params) -> Result<Key, Error> {
         validate_service_name(service_name)?;
-        let capacity = 64 + service_name.len() + 48 * params.len();
-        match fast_from_params(kind, service_name, params, capacity) {
-            Ok(canonical) => Ok(Self::from_canonical(canonical)),
-            Err(()) => {
-                let members = params
-                    .members
-                    .iter()
-                    .map(|(k, v)| (Cow::Borrowed(k.as_str()), Node::borrow(v)))
-                    .collect();
-                Self::build_reference(kind, service_name, members, capacity)
-            }
-        }
+        let built = with_scratch(|scratch| {
+            fast_from_params(kind, service_name, params, &mut scratch.text)?;
+            Ok(Self::from_canonical(&scratch.text))
+        });
+        built.or_else(|()| {
+            let members = params
+                .members
+                .iter()
+                .map(|(k, v)| (Cow::Borrowed(k.as_str()), Node::borrow(v)))
+                .collect();
+            Self::build_reference(kind, service_name, members)
+        })
     }
 
     /// Builds a key from a JSON object text (empty text = no parameters).
     pub fn from_json(kind: Kind, service_name: &str, params_json: &[u8]) -> Result<Key, Error> {
         validate_service_name(service_name)?;
-        // Canonical text is about the input's size, plus digests for secrets.
-        let capacity = 64 + service_name.len() + params_json.len() + 64 * 3;
-        match fast_from_json(kind, service_name, params_json, capacity) {
-            Ok(canonical) => Ok(Self::from_canonical(canonical)),
-            Err(()) => {
-                Self::build_reference(kind, service_name, parse_object(params_json)?, capacity)
-            }
-        }
+        let built = with_scratch(|scratch| {
+            fast_from_json(kind, service_name, params_json, scratch)?;
+            Ok(Self::from_canonical(&scratch.text))
+        });
+        built.or_else(|()| Self::build_reference(kind, service_name, parse_object(params_json)?))
     }
 
     /// Shorthand for `Key::new(Kind::Client, ..)`.
@@ -193,13 +191,13 @@ impl Key {
         Self::new(Kind::Resource, service_name, params)
     }
 
-    fn from_canonical(canonical: String) -> Key {
+    fn from_canonical(canonical: &str) -> Key {
         let digest = Sha256::digest(canonical.as_bytes());
         let mut first = [0u8; 16];
         first.copy_from_slice(&digest[..16]);
         Key(Arc::new(KeyInner {
             digest: first,
-            canonical: canonical.into_boxed_str(),
+            canonical: canonical.into(),
         }))
     }
 
@@ -210,11 +208,10 @@ impl Key {
         kind: Kind,
         service_name: &str,
         members: Vec<(Cow<'_, str>, Node<'_>)>,
-        capacity: usize,
     ) -> Result<Key, Error> {
-        let canonical = reference_canonical(kind, service_name, members, capacity)?;
+        let canonical = reference_canonical(kind, service_name, members)?;
         debug_assert!(false, "a fast path rejected a valid key: {canonical}");
-        Ok(Self::from_canonical(canonical))
+        Ok(Self::from_canonical(&canonical))
     }
 
     /// Client or resource.
@@ -785,10 +782,9 @@ fn reference_canonical(
     kind: Kind,
     service_name: &str,
     members: Vec<(Cow<'_, str>, Node<'_>)>,
-    capacity: usize,
 ) -> Result<String, Error> {
     let params = normalize_params(members)?;
-    let mut canonical = String::with_capacity(capacity);
+    let mut canonical = String::new();
     canonical.push_str("{\"kind\":\"");
     canonical.push_str(kind.as_str());
     canonical.push_str("\",\"params\":");
@@ -797,6 +793,44 @@ fn reference_canonical(
     canonical.push_str(service_name);
     canonical.push_str(CANONICAL_SUFFIX);
     Ok(canonical)
+}
+
+/// Buffers a thread reuses from key to key: the fast paths' tokens (byte
+/// offsets) and canonical text. Neither ever holds a secret's clear text.
+#[derive(Default)]
+struct Scratch {
+    toks: Vec<Tok>,
+    text: String,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = const {
+        RefCell::new(Scratch { toks: Vec::new(), text: String::new() })
+    };
+}
+
+/// Runs `f` with this thread's scratch buffers (fresh ones while the
+/// thread's are unavailable: during thread exit), then drops buffers that
+/// grew unusually large.
+fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    let mut f = Some(f);
+    let reused = SCRATCH.try_with(|cell| {
+        let mut scratch = cell.try_borrow_mut().ok()?;
+        let f = f.take()?;
+        let result = f(&mut scratch);
+        if scratch.toks.capacity() > 1024 {
+            scratch.toks = Vec::new();
+        }
+        if scratch.text.capacity() > 16 * 1024 {
+            scratch.text = String::new();
+        }
+        Some(result)
+    });
+    match (reused, f) {
+        (Ok(Some(result)), _) => result,
+        (_, Some(f)) => f(&mut Scratch::default()),
+        (_, None) => unreachable!("the scratch closure ran and returned"),
+    }
 }
 
 // The fast paths: each reads its input once and writes the canonical form
@@ -875,12 +909,12 @@ impl<T: Copy> Slots<T> {
     /// (given its vocabulary index).
     fn write(
         &self,
+        out: &mut String,
         kind: Kind,
         service_name: &str,
-        capacity: usize,
         mut write: impl FnMut(&mut String, usize, T) -> Result<(), ()>,
-    ) -> Result<String, ()> {
-        let mut out = String::with_capacity(capacity);
+    ) -> Result<(), ()> {
+        out.clear();
         out.push_str("{\"kind\":\"");
         out.push_str(kind.as_str());
         out.push_str("\",\"params\":{");
@@ -894,12 +928,12 @@ impl<T: Copy> Slots<T> {
             out.push('"');
             out.push_str(VOCABULARY[index].name);
             out.push_str("\":");
-            write(&mut out, index, value)?;
+            write(out, index, value)?;
         }
         out.push_str("},\"service_name\":\"");
         out.push_str(service_name);
         out.push_str(CANONICAL_SUFFIX);
-        Ok(out)
+        Ok(())
     }
 }
 
@@ -912,17 +946,19 @@ fn write_secret(out: &mut String, secret: &[u8]) {
     out.push('"');
 }
 
+/// Writes the canonical form of a key from params text into `scratch.text`.
 fn fast_from_json(
     kind: Kind,
     service_name: &str,
     params_json: &[u8],
-    capacity: usize,
-) -> Result<String, ()> {
+    scratch: &mut Scratch,
+) -> Result<(), ()> {
     let mut slots = Slots::<usize>::new();
     if params_json.is_empty() {
-        return slots.write(kind, service_name, capacity, |_, _, _| Ok(()));
+        return slots.write(&mut scratch.text, kind, service_name, |_, _, _| Ok(()));
     }
-    let (text, toks) = crate::json::tokenize(params_json)?;
+    let toks = &mut scratch.toks;
+    let text = crate::json::tokenize(params_json, toks)?;
     let Tok::Object { end } = toks[0] else {
         return Err(());
     };
@@ -952,11 +988,13 @@ fn fast_from_json(
             _ => Shape::Other,
         };
         slots.admit(name, shape, i + 1)?;
-        i = Tok::next(&toks, i + 1);
+        i = Tok::next(toks, i + 1);
     }
-    let mut order = Vec::new();
-    slots.write(kind, service_name, capacity, |out, index, at| {
-        match toks[at] {
+    slots.write(
+        &mut scratch.text,
+        kind,
+        service_name,
+        |out, index, at| match toks[at] {
             Tok::String {
                 start,
                 end,
@@ -970,17 +1008,18 @@ fn fast_from_json(
                 }
                 Ok(())
             }
-            _ => jcs::write_tokens(out, text, &toks, at, &mut order),
-        }
-    })
+            _ => jcs::write_tokens(out, text, toks, at),
+        },
+    )
 }
 
+/// Writes the canonical form of a key from `params` into `out`.
 fn fast_from_params(
     kind: Kind,
     service_name: &str,
     params: &Params,
-    capacity: usize,
-) -> Result<String, ()> {
+    out: &mut String,
+) -> Result<(), ()> {
     let mut slots = Slots::<&Value>::new();
     for (name, value) in &params.members {
         let shape = match value {
@@ -992,15 +1031,14 @@ fn fast_from_params(
         };
         slots.admit(name, shape, value)?;
     }
-    let mut order = Vec::new();
-    slots.write(kind, service_name, capacity, |out, index, value| {
+    slots.write(out, kind, service_name, |out, index, value| {
         match value {
             Value::String(secret) if VOCABULARY[index].secret => {
                 write_secret(out, secret.as_bytes());
                 Ok(())
             }
             // A parameter's value is at depth 1 (docs/identity.md).
-            _ => jcs::write_tree(out, value, 1, &mut order),
+            _ => jcs::write_tree(out, value, 1),
         }
     })
 }
