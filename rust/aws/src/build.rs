@@ -141,7 +141,8 @@ pub(crate) async fn load(
         }
         Some(Verify::CaBundle(path)) => crate::tls::client_trusting(path)?,
     };
-    let explicit_region = match (&params.region_name, &common.region_name) {
+    let call_region = params.region_name.as_ref().map(|r| r.as_str().to_owned());
+    let explicit_region = match (&call_region, &common.region_name) {
         (Some(a), Some(b)) if a != b => {
             return Err(Error::invalid(
                 "config.region_name",

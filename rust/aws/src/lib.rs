@@ -182,6 +182,7 @@ mod params;
 mod s3;
 mod sdk;
 mod session;
+mod text;
 mod tls;
 
 use std::sync::OnceLock;

@@ -13,6 +13,7 @@ use clientcache::{Key, Kind, Params, Value};
 
 use crate::Error;
 use crate::instance::Provider;
+use crate::text::Text;
 
 /// TLS certificate verification, boto3's `verify` parameter.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,7 +75,7 @@ pub struct ClientParams {
     // inline, the rest boxed and allocated only when set, so that building,
     // moving, hashing and dropping the params of a call cost little
     // (a call site builds them on every call).
-    pub(crate) region_name: Option<String>,
+    pub(crate) region_name: Option<Text>,
     pub(crate) config: Option<Value>,
     more: Option<Box<More>>,
     memo: OnceLock<Key>,
@@ -210,8 +211,9 @@ impl ClientParams {
     }
 
     /// `region_name`.
-    pub fn region_name(mut self, region: impl Into<String>) -> Self {
-        self.region_name = Some(region.into());
+    #[inline]
+    pub fn region_name(mut self, region: impl AsRef<str>) -> Self {
+        self.region_name = Some(Text::new(region.as_ref()));
         self.changed()
     }
 
@@ -662,7 +664,12 @@ impl ClientParams {
             }
         }
         let entries = [
-            ("region_name", s(&self.region_name)),
+            (
+                "region_name",
+                self.region_name
+                    .as_ref()
+                    .map(|r| Value::String(r.as_str().to_owned())),
+            ),
             ("api_version", s(&self.more().api_version)),
             ("use_ssl", self.more().use_ssl.map(Value::Bool)),
             (
@@ -778,14 +785,17 @@ impl ClientParams {
             credentials_provider,
             no_path_style,
         } = self.more();
+        fn string(s: &Option<String>) -> Option<&[u8]> {
+            s.as_deref().map(str::as_bytes)
+        }
         let strings = [
-            region_name,
-            api_version,
-            endpoint_url,
-            aws_access_key_id,
-            aws_secret_access_key,
-            aws_session_token,
-            profile_name,
+            region_name.as_ref().map(Text::as_bytes),
+            string(api_version),
+            string(endpoint_url),
+            string(aws_access_key_id),
+            string(aws_secret_access_key),
+            string(aws_session_token),
+            string(profile_name),
         ];
         let mut shape = 0u64;
         for (i, s) in strings.iter().enumerate() {
@@ -807,7 +817,7 @@ impl ClientParams {
         shape |= u64::from(*no_path_style) << 14;
         state.write_u64(shape);
         for s in strings.into_iter().flatten() {
-            state.write(s.as_bytes());
+            state.write(s);
         }
         if let Some(Verify::CaBundle(path)) = verify {
             state.write(path.as_os_str().as_encoded_bytes());

@@ -262,7 +262,7 @@ impl SessionBuilder {
     /// The region used when the params name none: `region_name` of the
     /// defaults.
     pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.defaults = self.defaults.region_name(region);
+        self.defaults = self.defaults.region_name(region.into());
         self
     }
 
