@@ -329,11 +329,28 @@ static cc_hazards *my_hazards(void) {
 	return h;
 }
 
+/* Weak, as clientcache_key_diff above: a library built before it has none,
+ * and the hit path then takes the lease. */
+extern clientcache_status clientcache_cache_get_into(clientcache_cache *c, const clientcache_key *k,
+	bool promote, void **slot) __attribute__((weak));
+
 uintptr_t cc_cache_lookup_hazard(uintptr_t c, uintptr_t k, int op, int want_err) {
 	clientcache_lease *lease = NULL;
 	clientcache_cache *cache = (clientcache_cache *)c;
 	const clientcache_key *key = (const clientcache_key *)k;
 	clientcache_status st;
+	if (op != CC_OP_REMOVE && clientcache_cache_get_into != NULL) {
+		/* One call: the core stores the id into a free slot of this
+		 * thread while its reference still holds the value. */
+		cc_hazards *h = my_hazards();
+		for (int i = 0; i < CC_HAZARD_SLOTS; i++) {
+			if (atomic_load_explicit(&h->slot[i], memory_order_relaxed) == 0) {
+				st = clientcache_cache_get_into(cache, key, op == CC_OP_GET, (void **)&h->slot[i]);
+				if (st == CLIENTCACHE_STATUS_OK) return (uintptr_t)&h->slot[i];
+				goto failed;
+			}
+		}
+	}
 	switch (op) {
 	case CC_OP_GET: st = clientcache_cache_get(cache, key, &lease); break;
 	case CC_OP_PEEK: st = clientcache_cache_peek(cache, key, &lease); break;
@@ -359,6 +376,7 @@ uintptr_t cc_cache_lookup_hazard(uintptr_t c, uintptr_t k, int op, int want_err)
 		kept->lease = lease;
 		return CC_LEASE_TAG | (uintptr_t)kept;
 	}
+failed:
 	if (!want_err) return 0;
 	cc_err_rec *rec = malloc(sizeof *rec);
 	if (rec == NULL) abort();

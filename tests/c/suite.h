@@ -18,6 +18,7 @@
     PLAIN(test_pop_victim_optional_outs)                                                           \
     PLAIN(test_key_diff)                                                                           \
     PLAIN(test_remove_if)                                                                          \
+    PLAIN(test_get_into)                                                                           \
     PLAIN(test_kind_mismatch)                                                                      \
     PLAIN(test_expiry_cache_ttl)                                                                   \
     PLAIN(test_expiry_entry_ttl)                                                                   \
