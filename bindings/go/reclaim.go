@@ -33,8 +33,9 @@ import (
 // The hit paths (Get, Lookup, Peek, Remove, a GetOrCreate hit) do not
 // register: two atomic read-modify-writes per call cost about as much as
 // the rest of the Go side of a hit. They use hazard slots instead (shims.c):
-// while the core's lease still holds the value, the C helper stores its id
-// into a free slot of the calling thread's block and returns the slot; the
+// the core stores the value's id into a free slot of the calling thread's
+// block while its own reference still holds the value
+// (clientcache_cache_get_into), and the C helper returns the slot; the
 // caller reads the id, resolves it, and stores 0. A value is released only
 // after every lease is freed, so an id is in its slot before it can be
 // retired; a retired id past its grace period is deleted only when no slot

@@ -74,7 +74,8 @@ uintptr_t cc_cache_lookup_fast(uintptr_t c, uintptr_t k, int op, int want_err);
 /* The hit path of Get / Lookup / Peek / Remove and of GetOrCreate's hit,
  * without the cache's call gate (reclaim.go, "hazard slots"). On success
  * the result is the address of a hazard slot of the calling thread that
- * holds the value's id: it was stored there while the lease still held the
+ * holds the value's id: the core stored it there (clientcache_cache_get_into;
+ * Remove, or a library without it, from the lease) while it still held the
  * value, and the caller reads the id from it, resolves it, then stores 0
  * into the slot. When every slot of the thread is busy the lease is kept
  * and the result is CC_LEASE_TAG | a cc_kept: read the id from it, resolve
