@@ -41,7 +41,11 @@ pub unsafe extern "C" fn clientcache_cache_get_into(
         }
         // SAFETY: forwarded from the caller's contract.
         let (handle, key) = unsafe { (try_ref(c, "c")?, try_ref(k, "k")?) };
-        let value = if promote { handle.cache.get(key)? } else { handle.cache.peek(key)? };
+        let value = if promote {
+            handle.cache.get(key)?
+        } else {
+            handle.cache.peek(key)?
+        };
         // SAFETY: non-NULL, aligned and only accessed atomically, per the
         // contract.
         unsafe { AtomicPtr::from_ptr(slot) }.store(value.ptr, Ordering::Release);
