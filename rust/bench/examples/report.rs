@@ -108,13 +108,10 @@ fn interleaved(jobs: &mut [Job<'_>], ops_per_call: f64, o: &Options) -> Vec<Roun
         .collect();
     let mut samples = vec![Vec::with_capacity(o.rounds); jobs.len()];
     for round in 0..o.rounds {
-        // Alternate the order, so no job always runs right after another.
-        let order: Vec<usize> = if round % 2 == 0 {
-            (0..jobs.len()).collect()
-        } else {
-            (0..jobs.len()).rev().collect()
-        };
-        for j in order {
+        // Rotate the order, so that no job always runs first (or right
+        // after the same job, whose data it may find in the caches).
+        for k in 0..jobs.len() {
+            let j = (k + round) % jobs.len();
             let t = jobs[j](sizes[j]);
             samples[j].push(t.as_secs_f64() * 1e9 / (sizes[j] as f64 * ops_per_call));
         }

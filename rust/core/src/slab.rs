@@ -54,6 +54,13 @@ impl<T> Slab<T> {
         value
     }
 
+    /// Frees a slot whose content the caller has already made vacant (it
+    /// stays in place until `insert` overwrites it).
+    #[inline]
+    pub(crate) fn release(&mut self, index: u32) {
+        self.free.push(index);
+    }
+
     #[inline]
     pub(crate) fn get(&self, index: u32) -> &T {
         &self.slots[index as usize]

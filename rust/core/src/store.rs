@@ -347,29 +347,28 @@ impl<V> Store<V> {
             self.move_to_tail(bucket, node);
             return;
         }
-        let next = self.nodes.get(bucket).up;
-        let next_is_target = self.count(next) == count + 1;
-        let n = self.nodes.get(node);
-        let alone = n.prev == bucket && n.next == bucket;
-        if alone {
-            if next_is_target {
-                self.unlink(node);
-                self.link_tail(next, node);
-                self.remove_bucket(bucket);
-            } else {
-                // Moving to a new bucket right after its own would leave
-                // the order as renumbering does (the next count is higher).
-                self.set_count(bucket, count + 1);
-            }
-            return;
-        }
-        let target = if next_is_target {
-            next
-        } else {
-            self.new_bucket_after(bucket, count + 1)
+        let (prev, next_entry) = {
+            let n = self.nodes.get(node);
+            (n.prev, n.next)
         };
-        self.unlink(node);
-        self.link_tail(target, node);
+        let after = self.nodes.get(bucket).up;
+        let alone = (prev == bucket) & (next_entry == bucket);
+        if self.count(after) == count + 1 {
+            // Join the next bucket; drop our own if it empties.
+            self.unlink(node);
+            self.link_tail(after, node);
+            if alone {
+                self.remove_bucket(bucket);
+            }
+        } else if alone {
+            // Moving to a new bucket right after its own would leave the
+            // order as renumbering does (the next count is higher).
+            self.set_count(bucket, count + 1);
+        } else {
+            let target = self.new_bucket_after(bucket, count + 1);
+            self.unlink(node);
+            self.link_tail(target, node);
+        }
     }
 
     #[inline]
@@ -445,7 +444,9 @@ impl<V> Store<V> {
         };
         self.nodes.get_mut(prev).up = next;
         self.nodes.get_mut(next).aux = prev;
-        self.nodes.remove(bucket, Node::vacant());
+        // A free slot: a bucket with count 0, linked nowhere.
+        self.set_count(bucket, 0);
+        self.nodes.release(bucket);
     }
 
     /// Asserts every invariant listed in the module docs.
