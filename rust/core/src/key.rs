@@ -1218,6 +1218,380 @@ mod tests {
         }
     }
 
+    /// The fast path's verdict on params text: its canonical form, or `None`
+    /// where it defers to the reference.
+    fn fast_json(kind: Kind, json: &[u8]) -> Option<String> {
+        let mut scratch = Scratch::default();
+        fast_from_json(kind, "s3", json, &mut scratch).ok()?;
+        Some(scratch.text)
+    }
+
+    fn reference_json(kind: Kind, json: &[u8]) -> Result<String, Error> {
+        reference_canonical(kind, "s3", parse_object(json)?)
+    }
+
+    fn fast_params(params: &Params) -> Option<String> {
+        let mut out = String::new();
+        fast_from_params(Kind::Client, "s3", params, &mut out).ok()?;
+        Some(out)
+    }
+
+    fn reference_params(params: &Params) -> Result<String, Error> {
+        let members = params
+            .members
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(k.as_str()), Node::borrow(v)))
+            .collect();
+        reference_canonical(Kind::Client, "s3", members)
+    }
+
+    /// Asserts that the fast path accepts exactly what the reference
+    /// accepts, with the same canonical form.
+    fn assert_agree(json: &[u8]) {
+        for kind in [Kind::Client, Kind::Resource] {
+            let fast = fast_json(kind, json);
+            let reference = reference_json(kind, json);
+            match (&fast, &reference) {
+                (Some(f), Ok(r)) => assert_eq!(f, r, "{:?}", String::from_utf8_lossy(json)),
+                (None, Err(_)) => {}
+                _ => panic!(
+                    "fast {fast:?} but reference {reference:?} for {:?}",
+                    String::from_utf8_lossy(json)
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_agrees_on_chosen_texts() {
+        let cases: &[&[u8]] = &[
+            b"",
+            b" ",
+            b"{}",
+            b" { } ",
+            b"null",
+            b"[]",
+            br#"{"region_name":"us-west-2"}"#,
+            br#"{"region_name":"us-west-2",}"#,
+            br#"{"region_name":"us-west-2"} x"#,
+            br#"{"region_name" "x"}"#,
+            br#"{"region_name":"a","region_name":"b"}"#,
+            br#"{"region_name":null,"region_name":"b"}"#,
+            br#"{"region\u005fname":"escaped name"}"#,
+            br#"{"region":"x"}"#,
+            br#"{"use_ssl":true,"verify":false,"api_version":"1"}"#,
+            br#"{"use_ssl":"true"}"#,
+            br#"{"verify":"path","endpoint_url":null}"#,
+            br#"{"verify":1}"#,
+            br#"{"config":[]}"#,
+            br#"{"config":"x"}"#,
+            br#"{"aws_access_key_id":"AKIA","aws_session_token":"a\"b\u00e9\ud83d\ude00"}"#,
+            br#"{"aws_access_key_id":5}"#,
+            br#"{"aws_secret_access_key":null}"#,
+            // Strings: escapes, non-ASCII, controls, surrogates.
+            br#"{"region_name":"\/\b\f\n\r\t\"\\\u0000\u001f\u007f\u2028"}"#,
+            "{\"region_name\":\"é😀\u{2028}\u{7f}\"}".as_bytes(),
+            b"{\"region_name\":\"a\x01b\"}",
+            b"{\"region_name\":\"\xc3\"}",
+            br#"{"region_name":"\ud83d"}"#,
+            br#"{"region_name":"\ud83dx"}"#,
+            br#"{"region_name":"\ud83d\u0041"}"#,
+            br#"{"region_name":"\udc00"}"#,
+            br#"{"region_name":"\x"}"#,
+            br#"{"region_name":"\u12"}"#,
+            br#"{"region_name":"\u12g4"}"#,
+            br#"{"region_name":"\U0041"}"#,
+            // Long strings: the scan reads eight bytes at a time, so put
+            // each special byte at several offsets of a word.
+            b"{\"region_name\":\"abcdefghijklmnop\x01qrstuvwxyz\"}",
+            b"{\"region_name\":\"abcdefghijklmno\x1fpqrstuvwxyz\"}",
+            b"{\"region_name\":\"abcdefghijklmnopq\x00rstuvwxyz\"}",
+            b"{\"region_name\":\"abcdefghijklmnopqr\x7fstuvwxyz\"}",
+            br#"{"region_name":"abcdefghijklmnopqrs\tuvwxyz"}"#,
+            br#"{"region_name":"abcdefghijklmnopqrst\"uvwxyz"}"#,
+            br#"{"region_name":"abcdefghijklmnopqrstu\u00e9vwxyz"}"#,
+            "{\"region_name\":\"abcdefghijklmnopqrstuvé😀wxyz\u{2028}abcdefgh\"}".as_bytes(),
+            b"{\"region_name\":\"abcdefghijklmnopqrstuvw\xff\"}",
+            br#"{"region_name":"abcdefghijklmnopqrstuvwx"}"#,
+            br#"{"region_name":"abcdefghijklmnopqrstuvwxyz"#,
+            br#"{"region_name":"abc"#,
+            br#"{"region_name":"abc\"#,
+            // Nested names: order by UTF-16 units, escaped duplicates.
+            "{\"config\":{\"\u{1F600}\":1,\"\u{FB33}\":2,\"b\":3,\"B\":4,\"\":5,\"é\":6}}".as_bytes(),
+            br#"{"config":{"a":1,"\u0061":2}}"#,
+            br#"{"config":{"a":{"x":1,"x":2}}}"#,
+            br#"{"config":{"a":[{"x":1},{"x":2,"y":{"x":3}}]}}"#,
+            br#"{"config":{"\ud83d\ude00":1,"\ufb33":2}}"#,
+            // Numbers.
+            br#"{"config":{"n":[0,-0,1,-1,0.0,-0.0,1.0,1e0,1E+2,2e-2,0.1,1.5,-2.25,4.35]}}"#,
+            br#"{"config":{"n":[123456789012345,1234567890123456,9007199254740991,-9007199254740991]}}"#,
+            br#"{"config":{"n":9007199254740992}}"#,
+            br#"{"config":{"n":-9007199254740992}}"#,
+            br#"{"config":{"n":90071992547409910000}}"#,
+            br#"{"config":{"n":1e21}}"#,
+            br#"{"config":{"n":1e400}}"#,
+            br#"{"config":{"n":-1e400}}"#,
+            br#"{"config":{"n":[5e-324,1e-7,1e-6,0.000001234,123.456e5,1.7976931348623157e-308]}}"#,
+            br#"{"config":{"n":[1.7976931348623157e308]}}"#,
+            br#"{"config":{"n":01}}"#,
+            br#"{"config":{"n":1.}}"#,
+            br#"{"config":{"n":.5}}"#,
+            br#"{"config":{"n":-}}"#,
+            br#"{"config":{"n":1e}}"#,
+            br#"{"config":{"n":1e+}}"#,
+            br#"{"config":{"n":+1}}"#,
+            br#"{"config":{"n":0x10}}"#,
+            br#"{"config":{"n":NaN}}"#,
+            br#"{"config":{"t":[true,false,null],"u":tru}}"#,
+            br#"{"config":{"t":nul}}"#,
+            // Whitespace.
+            b" \t\r\n{ \"config\" :\n{ \"a\" : [ 1 , 2 ] } } \n",
+            b"\x0c{}",
+        ];
+        for json in cases {
+            assert_agree(json);
+        }
+    }
+
+    #[test]
+    fn fast_path_agrees_at_the_depth_limit() {
+        for depth in [MAX_DEPTH - 3, MAX_DEPTH - 2, MAX_DEPTH - 1, MAX_DEPTH] {
+            for (open, close, inner) in [("[", "]", "1"), ("[", "]", ""), ("{\"a\":", "}", "1")] {
+                let nest = format!("{}{inner}{}", open.repeat(depth), close.repeat(depth));
+                assert_agree(format!(r#"{{"config":{{"x":{nest}}}}}"#).as_bytes());
+            }
+        }
+        for depth in [MAX_DEPTH - 2, MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1] {
+            for inner in [Value::Null, Value::Array(Vec::new())] {
+                let mut v = inner;
+                for _ in 0..depth {
+                    v = Value::Array(vec![v]);
+                }
+                let params = Params::new().with("config", Value::object([("x", v)]));
+                assert_eq!(fast_params(&params), reference_params(&params).ok());
+            }
+        }
+    }
+
+    #[test]
+    fn fast_params_agree_on_chosen_values() {
+        let cases = [
+            Params::new(),
+            Params::new()
+                .with("region_name", "r")
+                .with("region_name", "s"),
+            Params::new()
+                .with("region_name", Value::Null)
+                .with("region_name", "s"),
+            Params::new().with("regin_name", "r"),
+            Params::new().with("use_ssl", "yes"),
+            Params::new()
+                .with("verify", Value::Null)
+                .with("use_ssl", false),
+            Params::new().with("aws_session_token", "tok\u{0}\"é"),
+            Params::new().with("aws_session_token", 5),
+            Params::new().with(
+                "config",
+                Value::object([
+                    ("\u{FB33}", Value::from(1)),
+                    ("\u{1F600}", Value::from(-0.0)),
+                    ("a\n\"", Value::from(vec![1.5, 1e21, 1e-7])),
+                ]),
+            ),
+            Params::new().with("config", Value::object([("n", f64::NAN)])),
+            Params::new().with("config", Value::object([("n", f64::INFINITY)])),
+            Params::new().with("config", Value::object([("n", 9_007_199_254_740_992.0)])),
+            Params::new().with("config", Value::object([("n", 1e300)])),
+            Params::new().with("config", Value::object([("a", 1), ("a", 1)])),
+            Params::new().with(
+                "config",
+                Value::object([("o", Value::object([("b", 1), ("b", 2)]))]),
+            ),
+        ];
+        for params in &cases {
+            assert_eq!(
+                fast_params(params),
+                reference_params(params).ok(),
+                "{params:?}"
+            );
+        }
+    }
+
+    mod generated {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn number_text() -> impl Strategy<Value = String> {
+            prop_oneof![
+                prop::sample::select(vec![
+                    "0",
+                    "-0",
+                    "1",
+                    "-1",
+                    "0.0",
+                    "-0.0",
+                    "1.0",
+                    "1e0",
+                    "1E+2",
+                    "2e-2",
+                    "0.1",
+                    "1.5",
+                    "4.35",
+                    "123456789012345",
+                    "1234567890123456",
+                    "9007199254740991",
+                    "9007199254740992",
+                    "-9007199254740993",
+                    "1e21",
+                    "1e400",
+                    "5e-324",
+                    "1.7976931348623157e308",
+                    "01",
+                    "1.",
+                    ".5",
+                    "-",
+                    "1e",
+                    "+1",
+                    "00",
+                ])
+                .prop_map(str::to_owned),
+                any::<i64>().prop_map(|n| n.to_string()),
+                any::<f64>()
+                    .prop_filter("finite", |n| n.is_finite())
+                    .prop_map(|n| format!("{n:e}")),
+                any::<f64>()
+                    .prop_filter("finite", |n| n.is_finite())
+                    .prop_map(|n| format!("{n:?}")),
+            ]
+        }
+
+        /// String text between quotes: plain, escaped, non-ASCII, invalid.
+        fn string_body() -> impl Strategy<Value = String> {
+            prop::collection::vec(
+                prop_oneof![
+                    4 => "[a-z_]{1,6}",
+                    1 => "[a-z_./:-]{7,20}",
+                    1 => prop::sample::select(vec![
+                        "\\n", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\r", "\\t", "\\u0000",
+                        "\\u001f", "\\u00e9", "\\u005f", "\\u0061", "\\ud83d\\ude00", "\\uFB33",
+                        "\\ud83d", "\\udc00", "\\x", "\\u12", "é", "😀", "\u{2028}", "\u{7f}",
+                        "\u{1}", "\t",
+                    ])
+                    .prop_map(str::to_owned),
+                ],
+                0..4,
+            )
+            .prop_map(|parts| parts.concat())
+        }
+
+        fn name() -> impl Strategy<Value = String> {
+            prop_oneof![
+                3 => prop::sample::select(VOCABULARY.map(|s| s.name).to_vec()).prop_map(str::to_owned),
+                1 => prop::sample::select(vec!["a", "b", "B", "", "é", "😀", "\\u0061", "region", "region\\u005fname", "\\ufb33"]).prop_map(str::to_owned),
+                1 => string_body(),
+            ]
+        }
+
+        fn value() -> impl Strategy<Value = String> {
+            let leaf = prop_oneof![
+                Just("null".to_owned()),
+                Just("true".to_owned()),
+                Just("false".to_owned()),
+                number_text(),
+                string_body().prop_map(|s| format!("\"{s}\"")),
+            ];
+            leaf.prop_recursive(4, 24, 4, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4)
+                        .prop_map(|items| format!("[{}]", items.join(","))),
+                    prop::collection::vec((name(), inner), 0..4).prop_map(|members| {
+                        let members: Vec<String> = members
+                            .iter()
+                            .map(|(k, v)| format!("\"{k}\":{v}"))
+                            .collect();
+                        format!("{{{}}}", members.join(","))
+                    }),
+                ]
+            })
+        }
+
+        fn params_text() -> impl Strategy<Value = String> {
+            prop::collection::vec((name(), value(), " ?", " ?"), 0..5).prop_map(|members| {
+                let members: Vec<String> = members
+                    .iter()
+                    .map(|(k, v, a, b)| format!("{a}\"{k}\"{b}:{a}{v}{b}"))
+                    .collect();
+                format!("{{{}}}", members.join(","))
+            })
+        }
+
+        /// Params shaped as real ones (each parameter with a value of its
+        /// type, in any order), so that most are valid keys.
+        fn shaped_params_text() -> impl Strategy<Value = String> {
+            let config = prop::collection::vec((name(), value()), 0..5).prop_map(|members| {
+                let members: Vec<String> = members
+                    .iter()
+                    .map(|(k, v)| format!("\"{k}\":{v}"))
+                    .collect();
+                format!("{{{}}}", members.join(","))
+            });
+            let members = (
+                config,
+                string_body(),
+                string_body(),
+                any::<bool>(),
+                prop::sample::subsequence(vec![0usize, 1, 2, 3], 0..=4),
+            )
+                .prop_map(|(config, region, secret, ssl, chosen)| {
+                    let all = [
+                        format!("\"config\":{config}"),
+                        format!("\"region_name\":\"{region}\""),
+                        format!("\"aws_secret_access_key\":\"{secret}\""),
+                        format!("\"use_ssl\":{ssl}"),
+                    ];
+                    chosen.iter().map(|&i| all[i].clone()).collect::<Vec<_>>()
+                });
+            (members, any::<bool>()).prop_map(|(mut members, reverse)| {
+                if reverse {
+                    members.reverse();
+                }
+                format!("{{{}}}", members.join(","))
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+
+            #[test]
+            fn fast_path_agrees_on_shaped_params(text in shaped_params_text()) {
+                assert_agree(text.as_bytes());
+            }
+
+            #[test]
+            fn fast_path_agrees_with_the_reference(text in params_text()) {
+                assert_agree(text.as_bytes());
+            }
+
+            #[test]
+            fn fast_path_agrees_on_damaged_text(
+                text in params_text(),
+                at in any::<prop::sample::Index>(),
+                byte in prop::sample::select(b"{}[]\",:\\ 0-e.nu\x01\xc3".to_vec()),
+                how in 0..3u8,
+            ) {
+                let mut bytes = text.into_bytes();
+                let at = at.index(bytes.len() + 1);
+                match how {
+                    0 => bytes.insert(at, byte),
+                    1 if at < bytes.len() => { bytes.remove(at); }
+                    _ if at < bytes.len() => bytes[at] = byte,
+                    _ => bytes.push(byte),
+                }
+                assert_agree(&bytes);
+            }
+        }
+    }
+
     #[test]
     fn secret_never_in_type_error() {
         let err = Key::from_json(Kind::Client, "s3", br#"{"region_name":["hunter2"]}"#)

@@ -1,10 +1,14 @@
 //! Property tests of the parser and canonicalizer (identity rules in
 //! docs/identity.md): arbitrary bytes never panic, any accepted params text
-//! and its canonical re-reading give the same key, and neither member order,
-//! whitespace nor number spelling changes a key.
+//! and its canonical re-reading give the same key, neither member order,
+//! whitespace nor number spelling changes a key, and the two ways of
+//! building a key (from text, from `Params`) agree on every input, errors
+//! included. The fast paths of both are also checked against the
+//! rule-by-rule reference inside the crate (`key::tests`).
 
-use clientcache::{Key, Kind};
+use clientcache::{Key, Kind, Params};
 use proptest::prelude::*;
+use sha2::{Digest, Sha256};
 
 /// A JSON value as a tree we can print in several spellings.
 #[derive(Clone, Debug)]
@@ -147,4 +151,131 @@ proptest! {
         prop_assert!(a.label().starts_with("s3(config="));
         prop_assert!(a.diff(&b).is_empty());
     }
+}
+
+/// Text pieces that exercise every branch of the fast parser: escapes,
+/// non-ASCII, controls, surrogates, numbers at the edges of the rules,
+/// malformed tokens.
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => prop::sample::select(vec![
+            "\"us-west-2\"", "\"\"", "\"a\\\"b\"", "\"\\u00e9\\ud83d\\ude00\"", "\"é😀\u{2028}\"",
+            "\"\\ud83d\"", "\"\\udc00\"", "\"\\x\"", "\"a\u{1}\"", "\"\\/\\b\\f\\n\\r\\t\"",
+            "\"http://127.0.0.1:9000/some/long/path?with=query\"",
+            "\"a long string, long enough for the word-at-a-time scan\\n\"",
+            "0", "-0", "-0.0", "1.0", "1e2", "1E-7", "0.1", "4.35", "123456789012345",
+            "1234567890123456", "9007199254740991", "9007199254740992", "-9007199254740993",
+            "1e21", "1e400", "5e-324", "01", "1.", ".5", "-", "+1",
+            "true", "false", "null", "tru", "[]", "{}", "[1,2]", "[1,]", "{\"a\":1,\"a\":2}",
+            "{\"a\":1,\"\\u0061\":2}", "{\"\\ud83d\\ude00\":1,\"\\ufb33\":2,\"b\":3}",
+        ])
+        .prop_map(str::to_owned),
+        1 => finite_double().prop_map(|n| format!("{n:e}")),
+    ]
+}
+
+fn nested() -> impl Strategy<Value = String> {
+    piece().prop_recursive(3, 16, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(","))),
+            prop::collection::vec(
+                (
+                    prop::sample::select(vec!["a", "b", "B", "é", "😀", "\\u0062", "x y"]),
+                    inner
+                ),
+                0..4
+            )
+            .prop_map(|members| {
+                let members: Vec<String> = members
+                    .iter()
+                    .map(|(k, v)| format!("\"{k}\":{v}"))
+                    .collect();
+                format!("{{{}}}", members.join(","))
+            }),
+        ]
+    })
+}
+
+fn params_text() -> impl Strategy<Value = String> {
+    let name = prop::sample::select(vec![
+        "config",
+        "config",
+        "config",
+        "region_name",
+        "endpoint_url",
+        "aws_session_token",
+        "aws_secret_access_key",
+        "use_ssl",
+        "verify",
+        "profile_name",
+        "region",
+        "region\\u005fname",
+    ]);
+    prop::collection::vec((name, nested()), 0..4).prop_map(|members| {
+        let members: Vec<String> = members
+            .iter()
+            .map(|(k, v)| format!("\"{k}\":{v}"))
+            .collect();
+        format!("{{{}}}", members.join(", "))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    /// `Key::from_json` (the token path) and `Key::new` on the same params
+    /// read into values (the value path) give the same key or the same
+    /// error message.
+    #[test]
+    fn text_and_values_build_the_same_key(text in params_text()) {
+        let from_text = Key::from_json(Kind::Client, "s3", text.as_bytes());
+        let from_values = Params::from_json(text.as_bytes())
+            .and_then(|params| Key::new(Kind::Client, "s3", &params));
+        match (from_text, from_values) {
+            (Ok(a), Ok(b)) => {
+                prop_assert_eq!(a.canonical(), b.canonical());
+                prop_assert_eq!(a.fingerprint(), b.fingerprint());
+                prop_assert_eq!(&a, &b);
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+            (a, b) => prop_assert!(false, "{text}: from text {a:?}, from values {b:?}"),
+        }
+    }
+
+    /// What a key shows is derived from its canonical form alone.
+    #[test]
+    fn a_key_shows_its_canonical_form(text in params_text(), resource in any::<bool>()) {
+        let kind = if resource { Kind::Resource } else { Kind::Client };
+        if let Ok(key) = Key::from_json(kind, "s3-control", text.as_bytes()) {
+            let digest = Sha256::digest(key.canonical().as_bytes());
+            let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+            prop_assert_eq!(key.fingerprint(), hex.as_str());
+            prop_assert_eq!(key.kind(), kind);
+            prop_assert_eq!(key.service_name(), "s3-control");
+            prop_assert!(key.label().starts_with("s3-control("));
+            prop_assert_eq!(key.to_string(), key.label());
+            // Re-reading gives the same key, but for secrets (digested again).
+            if !key.label().contains("***") {
+                let params = params_of(key.canonical());
+                let again = Key::from_json(kind, "s3-control", params.as_bytes());
+                prop_assert_eq!(again.unwrap(), key);
+            }
+        }
+    }
+}
+
+#[test]
+fn fingerprint_reads_as_a_string() {
+    let key = Key::from_json(Kind::Client, "s3", br#"{"region_name":"us-west-2"}"#).unwrap();
+    let fingerprint = key.fingerprint();
+    let owned: String = fingerprint.to_owned();
+    assert_eq!(owned.len(), 32);
+    assert_eq!(fingerprint, owned);
+    assert_eq!(owned, fingerprint);
+    assert_eq!(fingerprint, owned.as_str());
+    assert_eq!(format!("{fingerprint}"), owned);
+    assert_eq!(format!("{fingerprint:?}"), format!("{owned:?}"));
+    assert_eq!(fingerprint.to_string(), owned);
+    let other = Key::from_json(Kind::Client, "s3", br#"{"region_name":"us-east-1"}"#).unwrap();
+    assert_ne!(other.fingerprint(), key.fingerprint());
 }
