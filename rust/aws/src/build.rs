@@ -343,7 +343,8 @@ fn parse_config(
     options: &mut ServiceOptions,
 ) -> Result<CommonConfig, Error> {
     let mut common = CommonConfig::default();
-    let members = match params.config.as_ref() {
+    let tree = params.config_tree();
+    let members = match tree.as_deref() {
         None | Some(Value::Null) => return Ok(common),
         Some(Value::Object(members)) => members,
         Some(_) => return Err(Error::invalid("config", "must be an object")),

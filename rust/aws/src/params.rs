@@ -1,6 +1,7 @@
 //! `ClientParams`: the parameter vocabulary of docs/identity.md with the
 //! clear values the SDK builder needs, and the cache key derived from it.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::hash::Hasher;
 use std::path::PathBuf;
@@ -105,6 +106,74 @@ pub(crate) struct More {
     /// `force_path_style(false)` was called: it adds nothing to the key,
     /// but it still overrides a session's `force_path_style(true)`.
     pub(crate) no_path_style: bool,
+    /// Common `config` entries, kept typed while `config` has no tree.
+    pub(crate) typed: Typed,
+}
+
+/// The most common `config` entries, set by their builder methods on
+/// params that have no `config` tree yet: kept as plain values (no tree of
+/// strings to allocate, hash and compare on every call) and written into
+/// the tree whenever it is read ([`ClientParams::config_tree`]) or changed
+/// otherwise. Invariant: `typed` is empty whenever `config` is `Some`.
+#[derive(Clone, Default, PartialEq)]
+pub(crate) struct Typed {
+    total_max_attempts: Option<u32>,
+    retry_mode: Option<Text>,
+    connect_timeout: Option<f64>,
+    read_timeout: Option<f64>,
+}
+
+impl Typed {
+    const NONE: Typed = Typed {
+        total_max_attempts: None,
+        retry_mode: None,
+        connect_timeout: None,
+        read_timeout: None,
+    };
+
+    fn is_empty(&self) -> bool {
+        *self == Typed::NONE
+    }
+
+    /// Writes the entries into `root`, as their builder methods would
+    /// have on a tree.
+    fn write_into(&self, root: &mut Value) {
+        let Typed {
+            total_max_attempts,
+            retry_mode,
+            connect_timeout,
+            read_timeout,
+        } = self;
+        if let Some(n) = total_max_attempts {
+            set_path(root, &["retries", "total_max_attempts"], (*n).into());
+        }
+        if let Some(mode) = retry_mode {
+            set_path(root, &["retries", "mode"], mode.as_str().into());
+        }
+        if let Some(s) = connect_timeout {
+            set_path(root, &["connect_timeout"], (*s).into());
+        }
+        if let Some(s) = read_timeout {
+            set_path(root, &["read_timeout"], (*s).into());
+        }
+    }
+
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let Typed {
+            total_max_attempts,
+            retry_mode,
+            connect_timeout,
+            read_timeout,
+        } = self;
+        state.write_u64(total_max_attempts.map_or(u64::MAX, u64::from));
+        if let Some(mode) = retry_mode {
+            state.write(mode.as_bytes());
+        }
+        for s in [connect_timeout, read_timeout] {
+            // 0.0 and -0.0 are equal and serialize alike: one hash.
+            state.write_u64(s.map_or(u64::MAX, |s| if s == 0.0 { 0 } else { s.to_bits() }));
+        }
+    }
 }
 
 impl More {
@@ -120,6 +189,7 @@ impl More {
         profile_name: None,
         credentials_provider: None,
         no_path_style: false,
+        typed: Typed::NONE,
     };
 }
 
@@ -141,6 +211,7 @@ impl More {
             profile_name,
             credentials_provider,
             no_path_style,
+            typed,
         } = self;
         let same_verify = match (verify, &other.verify) {
             (None, None) => true,
@@ -168,6 +239,7 @@ impl More {
             && *profile_name == other.profile_name
             && same_provider
             && *no_path_style == other.no_path_style
+            && *typed == other.typed
     }
 }
 
@@ -192,6 +264,42 @@ impl ClientParams {
     #[inline]
     fn more_mut(&mut self) -> &mut More {
         self.more.get_or_insert_with(Box::default)
+    }
+
+    /// The `config` object of the key: the tree, or the typed entries
+    /// written into a new one.
+    pub(crate) fn config_tree(&self) -> Option<Cow<'_, Value>> {
+        let typed = &self.more().typed;
+        if typed.is_empty() {
+            return self.config.as_ref().map(Cow::Borrowed);
+        }
+        let mut root = self
+            .config
+            .clone()
+            .unwrap_or_else(|| Value::Object(Vec::new()));
+        typed.write_into(&mut root);
+        Some(Cow::Owned(root))
+    }
+
+    /// Moves the typed entries into the tree, before the tree is changed
+    /// otherwise.
+    fn move_typed_into_tree(&mut self) {
+        if let Some(more) = self.more.as_mut() {
+            if !more.typed.is_empty() {
+                let typed = std::mem::take(&mut more.typed);
+                let root = self.config.get_or_insert_with(|| Value::Object(Vec::new()));
+                typed.write_into(root);
+            }
+        }
+    }
+
+    /// The typed entries, if these params keep them typed (no tree yet).
+    fn typed_mut(&mut self) -> Option<&mut Typed> {
+        if self.config.is_some() {
+            None
+        } else {
+            Some(&mut self.more_mut().typed)
+        }
     }
 
     /// No parameters: region, credentials and profile come from the session
@@ -398,6 +506,7 @@ impl ClientParams {
         if let Some(path) = credentials {
             files.push(("credentials".to_owned(), path_value(&path)));
         }
+        self.move_typed_into_tree();
         let root = self.config.get_or_insert_with(|| Value::Object(Vec::new()));
         set_path(root, &["profile_files"], Value::Object(files));
         self.changed()
@@ -407,6 +516,9 @@ impl ClientParams {
     /// entries set before. It must be a [`Value::Object`].
     pub fn config(mut self, config: Value) -> Self {
         self.config = Some(config);
+        if let Some(more) = self.more.as_mut() {
+            more.typed = Typed::NONE;
+        }
         self.changed()
     }
 
@@ -414,6 +526,7 @@ impl ClientParams {
     /// `config_entry(&["retries", "max_attempts"], 2)` for botocore's
     /// legacy retry count.
     pub fn config_entry(mut self, path: &[&str], value: impl Into<Value>) -> Self {
+        self.move_typed_into_tree();
         let root = self.config.get_or_insert_with(|| Value::Object(Vec::new()));
         set_path(root, path, value.into());
         self.changed()
@@ -424,6 +537,10 @@ impl ClientParams {
     /// `n` attempts. botocore's legacy `config.retries.max_attempts` counts
     /// retries only; it is still accepted through [`config_entry`](Self::config_entry).
     pub fn max_attempts(mut self, attempts: u32) -> Self {
+        if let Some(typed) = self.typed_mut() {
+            typed.total_max_attempts = Some(attempts);
+            return self.changed();
+        }
         if let Some(retries) = self.config.as_mut().and_then(|c| member_mut(c, "retries")) {
             remove_member(retries, "max_attempts"); // the same option, legacy spelling
         }
@@ -431,18 +548,30 @@ impl ClientParams {
     }
 
     /// `config.retries.mode`: `standard` or `adaptive`.
-    pub fn retry_mode(self, mode: impl Into<String>) -> Self {
-        self.config_entry(&["retries", "mode"], mode.into())
+    pub fn retry_mode(mut self, mode: impl AsRef<str>) -> Self {
+        if let Some(typed) = self.typed_mut() {
+            typed.retry_mode = Some(Text::new(mode.as_ref()));
+            return self.changed();
+        }
+        self.config_entry(&["retries", "mode"], mode.as_ref())
     }
 
     /// `config.connect_timeout`: the time allowed to open a connection.
-    pub fn connect_timeout(self, timeout: Duration) -> Self {
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        if let Some(typed) = self.typed_mut() {
+            typed.connect_timeout = Some(seconds(timeout));
+            return self.changed();
+        }
         self.config_entry(&["connect_timeout"], seconds(timeout))
     }
 
     /// `config.read_timeout`: the time allowed for the first byte of a
     /// response to arrive.
-    pub fn read_timeout(self, timeout: Duration) -> Self {
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        if let Some(typed) = self.typed_mut() {
+            typed.read_timeout = Some(seconds(timeout));
+            return self.changed();
+        }
         self.config_entry(&["read_timeout"], seconds(timeout))
     }
 
@@ -468,6 +597,7 @@ impl ClientParams {
         if force {
             return self.addressing_style("path");
         }
+        self.move_typed_into_tree();
         if self.config.as_mut().is_some_and(remove_path_style) && is_empty_object(&self.config) {
             // Only the path style was set: back to no config at all.
             self.config = None;
@@ -525,10 +655,10 @@ impl ClientParams {
     /// # Ok::<(), clientcache_aws::Error>(())
     /// ```
     pub fn with_defaults(&self, defaults: &ClientParams) -> ClientParams {
+        let call_tree = self.config_tree();
         let call_region = self.region_name.is_some()
-            || self
-                .config
-                .as_ref()
+            || call_tree
+                .as_deref()
                 .and_then(|c| c.get("region_name"))
                 .is_some();
         let call_credentials = self.more().aws_access_key_id.is_some()
@@ -544,15 +674,14 @@ impl ClientParams {
         let (aws_access_key_id, aws_secret_access_key, aws_session_token, credentials_provider) =
             credentials_from.credential_parts();
 
-        let mut base = defaults.config.clone();
+        let mut base = defaults.config_tree().map(Cow::into_owned);
         let mut removed = false;
         if let Some(base) = base.as_mut() {
             if call_region {
                 removed |= remove_member(base, "region_name");
             }
-            let call_attempts = self
-                .config
-                .as_ref()
+            let call_attempts = call_tree
+                .as_deref()
                 .and_then(|c| c.get("retries"))
                 .is_some_and(|r| {
                     r.get("max_attempts").is_some() || r.get("total_max_attempts").is_some()
@@ -566,9 +695,8 @@ impl ClientParams {
                     }
                 }
             }
-            let call_style = self
-                .config
-                .as_ref()
+            let call_style = call_tree
+                .as_deref()
                 .and_then(|c| c.get("s3"))
                 .and_then(|s3| s3.get("addressing_style"))
                 .is_some();
@@ -581,7 +709,7 @@ impl ClientParams {
             base = None;
         }
         // A null config is no config (null means absent at the top level).
-        let call_config = self.config.as_ref().filter(|c| !matches!(c, Value::Null));
+        let call_config = call_tree.as_deref().filter(|c| !matches!(c, Value::Null));
         let config = match (base, call_config) {
             (None, None) => None,
             (Some(base), None) => Some(base),
@@ -602,6 +730,8 @@ impl ClientParams {
             profile_name: pick(&mine.profile_name, &theirs.profile_name),
             credentials_provider,
             no_path_style: mine.no_path_style || theirs.no_path_style,
+            // Written into `config` above.
+            typed: Typed::NONE,
         };
         ClientParams {
             region_name: if call_region {
@@ -648,13 +778,14 @@ impl ClientParams {
             && self.config.is_none()
             && self.more().credentials_provider.is_none()
             && !self.more().no_path_style
+            && self.more().typed.is_empty()
     }
 
     /// The core parameter list (clear secrets; the key digests them).
     pub fn to_params(&self) -> Params {
         let mut p = Params::new();
         let s = |v: &Option<String>| v.clone().map(Value::String);
-        let mut config = self.config.clone();
+        let mut config = self.config_tree().map(Cow::into_owned);
         if let Some(provider) = &self.more().credentials_provider {
             let root = config.get_or_insert_with(|| Value::Object(Vec::new()));
             // A config that is not an object is left as it is: the key
@@ -784,6 +915,7 @@ impl ClientParams {
             profile_name,
             credentials_provider,
             no_path_style,
+            typed,
         } = self.more();
         fn string(s: &Option<String>) -> Option<&[u8]> {
             s.as_deref().map(str::as_bytes)
@@ -827,6 +959,9 @@ impl ClientParams {
         }
         if let Some(provider) = credentials_provider {
             state.write_usize(Arc::as_ptr(provider) as usize);
+        }
+        if !typed.is_empty() {
+            typed.hash(state);
         }
     }
 
@@ -1035,7 +1170,7 @@ impl fmt::Debug for ClientParams {
             .field("aws_session_token", &secret(&self.more().aws_session_token))
             .field("credentials_expiry", &self.more().credentials_expiry)
             .field("profile_name", &self.more().profile_name)
-            .field("config", &self.config)
+            .field("config", &self.config_tree())
             .field("credentials_provider", &self.more().credentials_provider)
             .finish()
     }
@@ -1219,6 +1354,92 @@ mod tests {
         assert_eq!(memo_hash(&a), memo_hash(&b));
         assert!(!a.same_identity(&c));
         assert_ne!(a.client_key("s3").unwrap(), c.client_key("s3").unwrap());
+    }
+
+    fn config_label(p: &ClientParams) -> String {
+        p.client_key("s3").unwrap().label().to_owned()
+    }
+
+    #[test]
+    fn typed_entries_give_the_keys_the_tree_gives() {
+        let legacy = |p: ClientParams| p.config_entry(&["retries", "max_attempts"], 2);
+        let cases: Vec<(ClientParams, &str)> = vec![
+            (
+                legacy(ClientParams::new().max_attempts(3)),
+                r#"s3(config={"retries":{"max_attempts":2,"total_max_attempts":3}})"#,
+            ),
+            (
+                legacy(ClientParams::new()).max_attempts(3),
+                r#"s3(config={"retries":{"total_max_attempts":3}})"#,
+            ),
+            (
+                ClientParams::new()
+                    .max_attempts(3)
+                    .config(Value::object([("read_timeout", 1.0)])),
+                r#"s3(config={"read_timeout":1})"#,
+            ),
+            (
+                ClientParams::new()
+                    .retry_mode("standard")
+                    .force_path_style(true),
+                r#"s3(config={"retries":{"mode":"standard"},"s3":{"addressing_style":"path"}})"#,
+            ),
+            (
+                ClientParams::new()
+                    .retry_mode("standard")
+                    .force_path_style(false),
+                r#"s3(config={"retries":{"mode":"standard"}})"#,
+            ),
+            (
+                ClientParams::new().max_attempts(3).max_attempts(4),
+                r#"s3(config={"retries":{"total_max_attempts":4}})"#,
+            ),
+            (
+                ClientParams::new()
+                    .read_timeout(Duration::from_millis(2500))
+                    .connect_timeout(Duration::from_millis(1500))
+                    .app_id("app"),
+                r#"s3(config={"connect_timeout":1.5,"read_timeout":2.5,"user_agent_appid":"app"})"#,
+            ),
+            (
+                ClientParams::new()
+                    .max_attempts(2)
+                    .profile_files(Some("/c".into()), None),
+                r#"s3(config={"profile_files":{"config":"/c"},"retries":{"total_max_attempts":2}})"#,
+            ),
+        ];
+        for (params, label) in cases {
+            assert_eq!(config_label(&params), label);
+            // The same through the public parameter list.
+            let again = Key::new(Kind::Client, "s3", &params.to_params()).unwrap();
+            assert_eq!(again.label(), label);
+        }
+    }
+
+    #[test]
+    fn typed_entries_merge_with_session_defaults_option_by_option() {
+        let defaults = ClientParams::new()
+            .region_name("us-east-1")
+            .max_attempts(5)
+            .retry_mode("standard")
+            .read_timeout(Duration::from_secs(9));
+        let call = ClientParams::new().max_attempts(4).retry_mode("adaptive");
+        assert_eq!(
+            config_label(&call.with_defaults(&defaults)),
+            r#"s3(config={"read_timeout":9,"retries":{"mode":"adaptive","total_max_attempts":4}}, region_name="us-east-1")"#
+        );
+        // The legacy count in the call replaces the defaults' total.
+        let legacy = ClientParams::new().config_entry(&["retries", "max_attempts"], 1);
+        assert_eq!(
+            config_label(&legacy.with_defaults(&defaults)),
+            r#"s3(config={"read_timeout":9,"retries":{"max_attempts":1,"mode":"standard"}}, region_name="us-east-1")"#
+        );
+        // Typed defaults under a call without config.
+        assert_eq!(
+            config_label(&ClientParams::new().with_defaults(&defaults)),
+            config_label(&defaults)
+        );
+        assert!(!format!("{defaults:?}").contains("config: None"));
     }
 
     #[test]

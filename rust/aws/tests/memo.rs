@@ -143,29 +143,37 @@ async fn nested_config_values_are_compared_in_full() {
 
 #[tokio::test]
 async fn params_written_differently_with_one_key_share_one_client() {
-    // Member order and spelling differ, the key does not: one client, and
-    // both shapes are memoized for it.
+    // Written differently, one key: one client, and both shapes are
+    // memoized for it.
     let session = Session::new();
-    let ab = || {
+    let typed = || {
         ClientParams::new()
             .region_name("eu-west-1")
             .max_attempts(2)
             .retry_mode("standard")
     };
-    let ba = || {
+    let tree = || {
+        ClientParams::new()
+            .config_entry(&["retries", "mode"], "standard")
+            .config_entry(&["retries", "total_max_attempts"], 2)
+            .region_name("eu-west-1")
+    };
+    // The typed entries do not depend on the order they were set in.
+    let reordered = || {
         ClientParams::new()
             .retry_mode("standard")
             .max_attempts(2)
             .region_name("eu-west-1")
     };
     assert_eq!(
-        session.client_key("s3", &ab()).unwrap(),
-        session.client_key("s3", &ba()).unwrap()
+        session.client_key("s3", &typed()).unwrap(),
+        session.client_key("s3", &tree()).unwrap()
     );
-    let x: S3 = session.client(&ab()).await.unwrap();
-    let y: S3 = session.client(&ba()).await.unwrap();
-    let z: S3 = session.client(&ab()).await.unwrap();
+    let x: S3 = session.client(&typed()).await.unwrap();
+    let y: S3 = session.client(&tree()).await.unwrap();
+    let z: S3 = session.client(&reordered()).await.unwrap();
     assert!(same(&x, &y) && same(&x, &z));
+    assert_eq!(attempts(&y), 2);
     assert_eq!(session.builds(), 1);
     assert_eq!(session.memo_records(), 2);
 }
