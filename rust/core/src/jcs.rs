@@ -80,11 +80,8 @@ pub(crate) fn write_tokens(
                 write_string(out, &decode_escaped(raw));
             } else {
                 // Without a backslash, the text holds no quote and no
-                // control character: it is its own canonical form.
-                out.reserve(raw.len() + 2);
-                out.push('"');
-                out.push_str(raw);
-                out.push('"');
+                // control character: quoted, it is its own canonical form.
+                out.push_str(&text[start as usize - 1..end as usize + 1]);
             }
         }
         Tok::Array { end } => {
