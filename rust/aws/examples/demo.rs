@@ -230,7 +230,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     for (name, r) in [
         ("aws_config load + Client::new every call", &build),
         ("Session::client hit (params reused)", &cached),
-        ("Session::client hit (params rebuilt: +key)", &cached_key),
+        ("Session::client hit (params built per call)", &cached_key),
     ] {
         println!(
             "  {name:<44} {:>7} {:>11} {:>12}",
