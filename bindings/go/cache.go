@@ -82,7 +82,7 @@ type state[V any] struct {
 	onRelease func(V)
 	onEvict   func(*Key, V, Cause)
 	live      atomic.Int64 // values handed to the core and not yet released
-	dom       domain       // handle reclamation (reclaim.go)
+	dom       domain       // value id reclamation (reclaim.go)
 }
 
 // entry is what a value's id refers to (values.go).

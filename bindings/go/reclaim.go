@@ -7,23 +7,23 @@ import (
 )
 
 // Reading a value takes one cgo call: the C helper looks the key up, reads
-// the value's handle from the lease and frees the lease before it returns.
+// the value's id from the lease and frees the lease before it returns.
 // From then on another goroutine may evict the value, and the core's release
-// callback may run before this goroutine has turned the handle back into
+// callback may run before this goroutine has turned the id back into
 // the Go value. So the release callback does not forget the value's id at
-// once (it only retires it); a handle is deleted (values.go)
+// once (it only retires it); an id is freed (values.go)
 // after a grace period, once every call that could still hold it has
 // returned. This is epoch-based
 // reclamation with two epochs:
 //
 //   - A call registers in the current epoch e (gate.n[e&1]) for as long as
-//     it may hold a handle, and re-checks e after registering, so that no
+//     it may hold an id, and re-checks e after registering, so that no
 //     call stays registered in an epoch older than the current one minus 1.
-//   - A retired handle goes to limbo[e&1] of the epoch in which it retired.
+//   - A retired id goes to limbo[e&1] of the epoch in which it retired.
 //     Only calls registered in that epoch or the one before can hold it:
 //     a call that starts later cannot get it from the core any more.
 //   - The epoch moves from e to e+1 only when no call of any cache sharing
-//     the values is registered in e-1; at that point the handles retired
+//     the values is registered in e-1; at that point the ids retired
 //     in e-1 (limbo[(e+1)&1]) are deleted: their possible holders, calls of
 //     e-1 and e-2, have all returned.
 //
@@ -90,7 +90,7 @@ func (d *domain) retire(h valueID) {
 }
 
 // advanceLocked moves to the next epoch when no call of the previous one is
-// in flight, deleting the handles retired in it.
+// in flight, deleting the ids retired in it.
 func (d *domain) advanceLocked() bool {
 	next := d.epoch.Load() + 1
 	for _, g := range d.gates {
@@ -119,7 +119,7 @@ func (d *domain) advanceLocked() bool {
 	return true
 }
 
-// flush deletes every retired handle that no call can hold any more; with
+// flush deletes every retired id that no call can hold any more; with
 // no call in flight, that is all of them.
 func (d *domain) flush() {
 	d.mu.Lock()

@@ -20,7 +20,7 @@ import (
 // address. Entries whose object is gone are swept when the map has doubled
 // since the last sweep, so the registry stays proportional to the objects
 // alive (the objects themselves are kept alive only by their caller, the
-// cached clients that hold them and the session's bounded key memo).
+// cached clients that hold them and the key memo entries of those clients).
 //
 // Pointers to zero-size values may all be equal in Go; such objects have no
 // state, and they share a number.
