@@ -858,7 +858,7 @@ impl ClientParams {
         session: Option<u64>,
         kind: Kind,
         service_name: &str,
-    ) -> Option<Key> {
+    ) -> Option<&Key> {
         let key = match session {
             None => self.memo.get()?,
             Some(session) => match self.merged_memo.get()? {
@@ -866,7 +866,7 @@ impl ClientParams {
                 _ => return None,
             },
         };
-        (key.kind() == kind && key.service_name() == service_name).then(|| key.clone())
+        (key.kind() == kind && key.service_name() == service_name).then_some(key)
     }
 
     /// The key of these params merged over the defaults of the session

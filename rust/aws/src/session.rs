@@ -1,6 +1,7 @@
 //! `Session`: session-wide defaults plus one cache per kind and policy.
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -598,16 +599,17 @@ impl Session {
     /// The key of a call and how it was found: the params' own memo
     /// (params reused), the cache's memo (params built per call, equal to
     /// earlier ones), or computed.
-    fn find_key(
+    fn find_key<'p>(
         &self,
         index: usize,
         kind: Kind,
         service: &str,
-        params: &ClientParams,
-    ) -> Result<(Key, KeyFrom), Error> {
+        params: &'p ClientParams,
+    ) -> Result<(Cow<'p, Key>, KeyFrom), Error> {
         let session = (!self.inner.defaults_empty).then_some(self.inner.id);
         if let Some(key) = params.memoized_key(session, kind, service) {
-            return Ok((key, KeyFrom::Params));
+            // Borrowed from the params, which outlive the call.
+            return Ok((Cow::Borrowed(key), KeyFrom::Params));
         }
         let memo = &self.inner.memos[index];
         let hash = memo.hash(kind, service, params);
@@ -616,9 +618,10 @@ impl Session {
                 hash,
                 owner: found.owner,
             };
-            return Ok((found.key, from));
+            return Ok((Cow::Owned(found.key), from));
         }
-        Ok((self.key(kind, service, params)?, KeyFrom::Computed { hash }))
+        let key = self.key(kind, service, params)?;
+        Ok((Cow::Owned(key), KeyFrom::Computed { hash }))
     }
 
     /// Records `params` → `key` in the memo of `slot`'s cache, owned by
@@ -657,7 +660,7 @@ impl Session {
     {
         let index = cache_index(kind, policy);
         let (key, from) = self.find_key(index, kind, service, params)?;
-        let key = &key;
+        let key: &Key = &key;
         let cache = &self.inner.caches[index];
         let slot = cache
             // Boxed: the build future (aws-config's loaders) is many KB, and
