@@ -8,7 +8,8 @@
 //! needs besides the bytes that name the entry.
 //!
 //! The census also splits clientcache's bytes into the key (measured alone)
-//! and the store (entry nodes, key index: the rest), and measures the C ABI
+//! and the store (entry nodes, key index: the rest), measures an LRU cache
+//! whose entries all have a time-to-live (`clientcache_ttl`), and the C ABI
 //! cache the bindings use, whose values are shared handles to foreign
 //! pointers (`clientcache_c_abi`, keys built with `clientcache_key_new` and
 //! their caller handles freed, so only the cache's references remain).
@@ -140,6 +141,26 @@ fn census(which: Which, n: usize) -> Census {
     }
 }
 
+/// An LRU cache whose entries all have a deadline (a time-to-live of one
+/// hour): the deadlines and the expiry index on top of the plain rows.
+fn ttl_census(n: usize) -> Census {
+    let before = live();
+    let cache: Cache<u64> = Cache::builder(Kind::Client)
+        .max_size(n)
+        .time_to_live(std::time::Duration::from_secs(3600))
+        .build()
+        .expect("cache");
+    for i in 0..n {
+        cache.insert(key(i), i as u64).expect("insert");
+    }
+    let retained = live() - before;
+    Census {
+        name: "clientcache_ttl",
+        retained,
+        resident: cache.len(),
+    }
+}
+
 /// The C ABI cache: keys built with `clientcache_key_new`, values inserted
 /// with `clientcache_cache_insert`, then the caller's key handles freed.
 fn c_abi_census(n: usize) -> Census {
@@ -203,6 +224,7 @@ fn main() {
     let mut store_beyond = Vec::new();
     let key_beyond = key_bytes as f64 / n as f64 - canonical_avg;
     let mut censuses: Vec<Census> = Which::ALL.iter().map(|&w| census(w, n)).collect();
+    censuses.push(ttl_census(n));
     censuses.push(c_abi_census(n));
     for c in censuses {
         let per_entry = c.retained as f64 / c.resident.max(1) as f64;
@@ -223,7 +245,7 @@ fn main() {
         );
     }
     println!(
-        "  (cache: entry node and key index, with their vectors' spare capacity; the C ABI row adds each value's shared handle)"
+        "  (cache: entry node and key index, with their vectors' spare capacity; the TTL row adds deadlines and the expiry index, the C ABI row each value's shared handle)"
     );
     println!();
     for line in lines {
