@@ -429,6 +429,58 @@ async fn lru_and_lfu_caches_keep_memos_of_their_own() {
     assert_eq!(session.memo_records(), 2);
 }
 
+#[tokio::test]
+async fn one_params_value_for_two_services_gives_each_its_own_client() {
+    let session = Session::new();
+    let p = || creds("AKIDSERVICES", "services-secret", None);
+    let s3: S3 = session.client(&p()).await.unwrap();
+    let sts = session
+        .client_with("sts", &p(), aws_sdk_sts::Client::new)
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        assert!(same(&s3, &session.client::<S3>(&p()).await.unwrap()));
+        let again = session
+            .client_with("sts", &p(), aws_sdk_sts::Client::new)
+            .await
+            .unwrap();
+        assert!(std::ptr::eq(sts.config(), again.config()));
+    }
+    assert_eq!(session.builds(), 2);
+    assert_eq!(session.memo_records(), 2);
+}
+
+#[tokio::test]
+async fn params_that_differ_only_in_the_credentials_expiry_share_the_client() {
+    // The expiry is not identity (docs/identity.md): the key, and so the
+    // memo, ignore it; the client keeps the lifetime of its first build.
+    let clock = ManualClock::new();
+    let session = Session::builder()
+        .clock(clock.clone())
+        .refresh_margin(Duration::ZERO)
+        .build()
+        .unwrap();
+    let now = SystemTime::now();
+    let expiring = |secs: u64| {
+        ClientParams::new()
+            .region_name("us-west-2")
+            .credentials_expiring(
+                "ASIAEXP",
+                "exp-secret",
+                None,
+                now + Duration::from_secs(secs),
+            )
+    };
+    let first: S3 = session.client(&expiring(600)).await.unwrap();
+    let later: S3 = session.client(&expiring(3600)).await.unwrap();
+    assert!(same(&first, &later));
+    assert_eq!(session.builds(), 1);
+    clock.advance(Duration::from_secs(601));
+    let fresh: S3 = session.client(&expiring(3600)).await.unwrap();
+    assert!(!same(&first, &fresh), "the first build's lifetime ended");
+    assert_eq!(session.builds(), 2);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_callers_with_per_call_params_get_their_own_clients() {
     let session = Session::new();
