@@ -107,7 +107,7 @@ impl Index {
     fn grow(&mut self) {
         let size = (self.cells.len() * 2).max(MIN_CELLS);
         // Home positions come from the 32-bit tag.
-        assert!(size <= 1 << 32, "key index larger than 2^32 cells");
+        assert!(size as u64 <= 1 << 32, "key index larger than 2^32 cells");
         let old = std::mem::replace(&mut self.cells, vec![EMPTY; size]);
         for c in old.into_iter().filter(|&c| c != EMPTY) {
             Self::place(&mut self.cells, c);
