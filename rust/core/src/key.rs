@@ -1252,7 +1252,11 @@ mod tests {
             let fast = fast_json(kind, json);
             let reference = reference_json(kind, json);
             match (&fast, &reference) {
-                (Some(f), Ok(r)) => assert_eq!(f, r, "{:?}", String::from_utf8_lossy(json)),
+                (Some(f), Ok(r)) => {
+                    assert_eq!(f, r, "{:?}", String::from_utf8_lossy(json));
+                    let key = Key::from_canonical(f);
+                    assert_eq!(key.label(), render_label(&key), "{f}");
+                }
                 (None, Err(_)) => {}
                 _ => panic!(
                     "fast {fast:?} but reference {reference:?} for {:?}",
