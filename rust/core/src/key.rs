@@ -836,8 +836,9 @@ fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
 // The fast paths: each reads its input once and writes the canonical form
 // straight into one buffer, sorting members by index instead of building a
 // normalized tree. They apply every identity rule but report no reason: on
-// `Err(())` the caller runs the reference, which names the problem. Tests
-// check that both agree on every input (core/tests/identity_props.rs).
+// `Err(())` the caller runs the reference, which names the problem. The
+// tests below check that both agree (accept the same inputs, with the same
+// canonical form) on chosen, generated and damaged texts and values.
 
 /// The vocabulary index of a top-level parameter name (the position in
 /// [`VOCABULARY`]).
