@@ -10,15 +10,16 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 use libc::c_void;
 
 use crate::boundary::*;
-use crate::cache::clientcache_cache;
+use crate::cache::{SharedValue, clientcache_cache};
 use crate::key::clientcache_key;
 use crate::status::*;
 
 /// Like `clientcache_cache_get` (`promote` true: promotes and counts a hit
 /// or a miss) or `clientcache_cache_peek` (`promote` false), but instead of
 /// handing out a lease it stores the value pointer into `*slot`, an atomic
-/// pointer written with release ordering, while the cache's reference to
-/// the value still holds it. The value's release (its release callback)
+/// pointer written with release ordering under the cache's lock, while the
+/// cache's reference to the value still holds it (no reference is taken for
+/// the caller). The value's release (its release callback)
 /// therefore comes after the store, on whichever thread: a binding whose
 /// release callback looks at such slots before forgetting a value may read
 /// the value from the slot afterwards. Nothing else keeps the value alive
@@ -41,17 +42,23 @@ pub unsafe extern "C" fn clientcache_cache_get_into(
         }
         // SAFETY: forwarded from the caller's contract.
         let (handle, key) = unsafe { (try_ref(c, "c")?, try_ref(k, "k")?) };
-        let value = if promote {
-            handle.cache.get(key)?
-        } else {
-            handle.cache.peek(key)?
-        };
         // SAFETY: non-NULL, aligned and only accessed atomically, per the
         // contract.
-        unsafe { AtomicPtr::from_ptr(slot) }.store(value.ptr, Ordering::Release);
-        // The reference that `get` took ends here: if the value left the
-        // cache meanwhile, it is released now, after the store.
-        drop(value);
+        let slot = unsafe { AtomicPtr::from_ptr(slot) };
+        // The store happens under the cache's lock, while the entry holds the
+        // value: a release of the value can only come after it.
+        let store = |value: &SharedValue| slot.store(value.ptr, Ordering::Release);
+        let found = if promote {
+            handle.cache.lookup_with(key, store)?
+        } else {
+            handle.cache.peek_with(key, store)?
+        };
+        if found.is_none() {
+            return Err(clientcache_core::Error::NotFound {
+                key: Some(key.label()),
+            }
+            .into());
+        }
         Ok(())
     })
 }
