@@ -26,7 +26,7 @@
 #define CLIENTCACHE_VERSION_MAJOR 0
 
 // Minor version: additions to the C ABI.
-#define CLIENTCACHE_VERSION_MINOR 2
+#define CLIENTCACHE_VERSION_MINOR 3
 
 // Patch version: fixes only.
 #define CLIENTCACHE_VERSION_PATCH 0
@@ -239,7 +239,7 @@ typedef struct clientcache_stats_ex {
 extern "C" {
 #endif // __cplusplus
 
-// The library version, e.g. `"0.2.0"` (a static string).
+// The library version, e.g. `"0.3.0"` (a static string).
 const char *clientcache_version(void);
 
 // The name of a status without its prefix, e.g. `"NOT_FOUND"` (a static
@@ -610,8 +610,9 @@ clientcache_status clientcache_key_diff(const struct clientcache_key *a,
 // Like `clientcache_cache_get` (`promote` true: promotes and counts a hit
 // or a miss) or `clientcache_cache_peek` (`promote` false), but instead of
 // handing out a lease it stores the value pointer into `*slot`, an atomic
-// pointer written with release ordering, while the cache's reference to
-// the value still holds it. The value's release (its release callback)
+// pointer written with release ordering under the cache's lock, while the
+// cache's reference to the value still holds it (no reference is taken for
+// the caller). The value's release (its release callback)
 // therefore comes after the store, on whichever thread: a binding whose
 // release callback looks at such slots before forgetting a value may read
 // the value from the slot afterwards. Nothing else keeps the value alive

@@ -31,7 +31,7 @@ use boundary::*;
 /// change of the C ABI increments it).
 pub const CLIENTCACHE_VERSION_MAJOR: u32 = 0;
 /// Minor version: additions to the C ABI.
-pub const CLIENTCACHE_VERSION_MINOR: u32 = 2;
+pub const CLIENTCACHE_VERSION_MINOR: u32 = 3;
 /// Patch version: fixes only.
 pub const CLIENTCACHE_VERSION_PATCH: u32 = 0;
 /// `MAJOR * 10000 + MINOR * 100 + PATCH`, for `#if` comparisons; equals what
@@ -46,7 +46,7 @@ const VERSION: &std::ffi::CStr = match std::ffi::CStr::from_bytes_with_nul(
     Err(_) => panic!("version contains a NUL"),
 };
 
-/// The library version, e.g. `"0.2.0"` (a static string).
+/// The library version, e.g. `"0.3.0"` (a static string).
 #[unsafe(no_mangle)]
 pub extern "C" fn clientcache_version() -> *const libc::c_char {
     VERSION.as_ptr()

@@ -17,7 +17,7 @@ from ._cache import (CacheStats, ClientCache, LFUClientCache, LFUResourceCache,
 from ._session import (Session, SessionCache, SessionClientCache, SessionResourceCache,
                        client, get_default_session, resource, setup_default_session)
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "CacheError", "ClientCacheError", "ClientCacheExistsError", "ClientCacheNotFoundError",
