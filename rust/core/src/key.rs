@@ -144,12 +144,14 @@ const CANONICAL_SUFFIX: &str = "\",\"version\":1}";
 pub struct Key(Arc<KeyInner>);
 
 /// Everything else a key shows (kind, service name, fingerprint, label) is
-/// read from these two fields on request: a cache holds many keys and asks
-/// them little but their hash and equality.
+/// derived from these two fields on request: a cache holds many keys and
+/// asks them little but their hash and equality. The fingerprint's SHA-256
+/// in particular is computed when asked for, not when the key is built: it
+/// is a third of the cost of building a key, and hits never need it.
 struct KeyInner {
-    /// The first 16 bytes of SHA-256(canonical form): the fingerprint, and
-    /// (its first 8 bytes) the hash.
-    digest: [u8; 16],
+    /// A fast hash of the canonical form, for hash tables in this process
+    /// only (see [`text_hash`]).
+    hash: u64,
     canonical: Box<str>,
 }
 
@@ -192,11 +194,8 @@ impl Key {
     }
 
     fn from_canonical(canonical: &str) -> Key {
-        let digest = Sha256::digest(canonical.as_bytes());
-        let mut first = [0u8; 16];
-        first.copy_from_slice(&digest[..16]);
         Key(Arc::new(KeyInner {
-            digest: first,
+            hash: text_hash(canonical.as_bytes()),
             canonical: canonical.into(),
         }))
     }
@@ -238,9 +237,12 @@ impl Key {
     }
 
     /// First 16 bytes of SHA-256(canonical form), 32 lowercase hex digits.
+    /// Computed on each call (about 0.1 µs for a typical key): keep it if
+    /// you need it often.
     pub fn fingerprint(&self) -> Fingerprint {
+        let digest = Sha256::digest(self.0.canonical.as_bytes());
         let mut hex = [0u8; 32];
-        hex_into(&self.0.digest, &mut hex);
+        hex_into(&digest[..16], &mut hex);
         Fingerprint(hex)
     }
 
@@ -528,7 +530,7 @@ fn diff_nodes(
 impl PartialEq for Key {
     fn eq(&self, other: &Key) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
-            || (self.0.digest == other.0.digest && self.0.canonical == other.0.canonical)
+            || (self.0.hash == other.0.hash && self.0.canonical == other.0.canonical)
     }
 }
 
@@ -536,9 +538,7 @@ impl Eq for Key {}
 
 impl Hash for Key {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        let mut first = [0u8; 8];
-        first.copy_from_slice(&self.0.digest[..8]);
-        state.write_u64(u64::from_le_bytes(first));
+        state.write_u64(self.0.hash);
     }
 }
 
@@ -766,6 +766,37 @@ fn normalize_nested(value: Node<'_>, depth: usize) -> Result<Node<'_>, NestedFai
         }
         other => other,
     })
+}
+
+/// The in-memory hash of a canonical text: 16 bytes at a time folded
+/// through a 64×64→128-bit multiply, then mixed once more. It only has to
+/// spread keys over hash tables in this process (equal keys are compared by
+/// their text), so it is neither stable across versions nor a digest; the
+/// identity that leaves the process is the fingerprint. Keys come from the
+/// application's own configuration, not from untrusted input, so the seed is
+/// fixed. About 20 ns for a typical key, against about 110 ns for SHA-256.
+fn text_hash(text: &[u8]) -> u64 {
+    const P0: u64 = 0xa076_1d64_78bd_642f;
+    const P1: u64 = 0xe703_7ed1_a0b4_28db;
+    const P2: u64 = 0x8ebc_6af0_9c88_c6e3;
+    fn fold(a: u64, b: u64) -> u64 {
+        let product = u128::from(a) * u128::from(b);
+        (product as u64) ^ ((product >> 64) as u64)
+    }
+    fn word(bytes: &[u8]) -> u64 {
+        let mut w = [0u8; 8];
+        w[..bytes.len()].copy_from_slice(bytes);
+        u64::from_le_bytes(w)
+    }
+    let mut h = P2 ^ (text.len() as u64);
+    let mut chunks = text.chunks_exact(16);
+    for chunk in &mut chunks {
+        h = fold(word(&chunk[..8]) ^ P0 ^ h, word(&chunk[8..]) ^ P1);
+    }
+    let rest = chunks.remainder();
+    let (a, b) = rest.split_at(rest.len().min(8));
+    h = fold(word(a) ^ P0 ^ h, word(b) ^ P1 ^ (rest.len() as u64));
+    fold(h ^ P2, P0)
 }
 
 fn hex_into(bytes: &[u8], out: &mut [u8]) {
@@ -1112,6 +1143,40 @@ fn render_label(key: &Key) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_hash_spreads_similar_keys_and_follows_the_text() {
+        let keys: Vec<Key> = (0..100_000)
+            .map(|i| {
+                Key::client("s3", &Params::new().with("profile_name", format!("p{i}"))).unwrap()
+            })
+            .collect();
+        let mut hashes: Vec<u64> = keys.iter().map(|k| k.0.hash).collect();
+        // Equal texts, equal hashes, whichever way the key was built.
+        let again = Key::from_json(Kind::Client, "s3", br#"{"profile_name":"p7"}"#).unwrap();
+        assert_eq!(again.0.hash, keys[7].0.hash);
+        assert_eq!(again, keys[7]);
+        // Keys that differ in one character spread over the low bits (a
+        // table's buckets) and the high bits (the store's tags) alike.
+        for shift in [0, 16, 32, 48] {
+            let mut counts = vec![0u32; 1 << 10];
+            for h in &hashes {
+                counts[((h >> shift) & 1023) as usize] += 1;
+            }
+            let max = *counts.iter().max().unwrap();
+            assert!(
+                max < 2 * 100_000 / 1024,
+                "bits {shift}..: a bucket of {max}"
+            );
+        }
+        hashes.sort_unstable();
+        hashes.dedup();
+        assert_eq!(
+            hashes.len(),
+            keys.len(),
+            "no two of 100 000 keys share a hash"
+        );
+    }
     use crate::Value;
 
     #[test]
